@@ -1,0 +1,1 @@
+"""The ``portal`` command: run a service, migrate, create organizations, seed the demo."""

@@ -1,0 +1,12 @@
+"""The health RPC every service answers."""
+from nameko.rpc import rpc
+from sqlalchemy import text
+
+
+class HealthRpc:
+    """Mixin: ``health`` checks the service's own database and says so."""
+
+    @rpc
+    def health(self):
+        self.db.execute(text("SELECT 1"))
+        return {"service": self.name, "status": "ok"}

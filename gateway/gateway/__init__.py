@@ -1,0 +1,1 @@
+"""The Flask gateway: the customer portal and the staff API, composed from RPC calls."""

@@ -1,0 +1,91 @@
+"""One pooled, thread-safe nameko RPC client per gateway process.
+
+nameko's standalone ClusterRpcProxy is not safe to share between threads, so
+the pool keeps several started proxies and lends each to one thread at a time.
+A proxy whose connection broke (RabbitMQ restarted) is thrown away and a fresh
+one is made on the next borrow, so the gateway reconnects by itself.
+"""
+import contextlib
+import logging
+import queue
+import threading
+
+from kombu.exceptions import OperationalError
+from nameko.standalone.rpc import ClusterRpcProxy
+
+log = logging.getLogger(__name__)
+
+BROKEN_CONNECTION_ERRORS = (OperationalError, ConnectionError, OSError)
+
+
+class RpcClientPool:
+    def __init__(self, amqp_uri: str, size: int = 8, timeout: float = 10.0):
+        self.config = {"AMQP_URI": amqp_uri}
+        self.size = size
+        self.timeout = timeout
+        self._idle: queue.LifoQueue = queue.LifoQueue()
+        self._created = 0
+        self._lock = threading.Lock()
+
+    def _new_proxy(self, timeout):
+        runner = ClusterRpcProxy(self.config, timeout=timeout)
+        return runner, runner.start()
+
+    def _borrow(self):
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        with self._lock:
+            if self._created < self.size:
+                self._created += 1
+                try:
+                    return self._new_proxy(self.timeout)
+                except Exception:
+                    self._created -= 1
+                    raise
+        return self._idle.get(timeout=self.timeout)
+
+    def _discard(self, item):
+        with self._lock:
+            self._created -= 1
+        with contextlib.suppress(Exception):
+            item[0].stop()
+
+    @contextlib.contextmanager
+    def client(self):
+        """Borrow a proxy: ``with pool.client() as rpc: rpc.identity.health()``."""
+        item = self._borrow()
+        try:
+            yield item[1]
+        except BROKEN_CONNECTION_ERRORS:
+            log.warning("rpc_connection_discarded")
+            self._discard(item)
+            raise
+        except BaseException:
+            self._idle.put(item)
+            raise
+        else:
+            self._idle.put(item)
+
+    def call(self, service: str, method: str, *args, **kwargs):
+        with self.client() as rpc:
+            return getattr(getattr(rpc, service), method)(*args, **kwargs)
+
+    @contextlib.contextmanager
+    def one_off(self, timeout: float):
+        """A proxy with its own deadline (used by /readyz), not taken from the pool."""
+        runner, proxy = self._new_proxy(timeout)
+        try:
+            yield proxy
+        finally:
+            with contextlib.suppress(Exception):
+                runner.stop()
+
+    def close(self):
+        while True:
+            try:
+                item = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            self._discard(item)

@@ -1,0 +1,1 @@
+"""billing: see README.md; its business content arrives with its own issue."""

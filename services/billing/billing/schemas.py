@@ -1,0 +1,1 @@
+"""What billing's RPC methods take and give (marshmallow)."""

@@ -1,0 +1,1 @@
+"""identity: organizations, API keys, customers, contacts, portal access and sessions."""

@@ -1,0 +1,1 @@
+"""notify: notification preferences, email templates, the outgoing mail queue, the staff feed."""

@@ -1,0 +1,1 @@
+"""quotes: see README.md; its business content arrives with its own issue."""

@@ -1,0 +1,1 @@
+"""What quotes's RPC methods take and give (marshmallow)."""

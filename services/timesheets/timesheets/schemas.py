@@ -1,0 +1,1 @@
+"""What timesheets's RPC methods take and give (marshmallow)."""
