@@ -1,0 +1,1 @@
+"""What notify's RPC methods take and give (marshmallow)."""
