@@ -197,6 +197,8 @@ def list_customers(session, organization_id: str, query: dict) -> dict:
         conditions.append(enabled if params["portal"] == "enabled" else ~enabled)
     total = session.scalar(select(func.count()).select_from(Customer).where(*conditions))
     column = getattr(Customer, params["sort"].lstrip("-"))
+    if params["sort"].lstrip("-") == "display_name":
+        column = func.lower(column)
     order = column.desc() if params["sort"].startswith("-") else column.asc()
     rows = session.scalars(select(Customer).where(*conditions).order_by(order, Customer.id)
                            .offset((params["page"] - 1) * params["per_page"])
@@ -348,13 +350,13 @@ def bulk_enable_portal(session, organization_id: str, data: dict) -> dict:
             result["skipped"].append({"customer_id": customer_id, "reason": "not_found"})
             continue
         with_email = [c for c in customer.contacts if c.email]
+        if not with_email:
+            result["skipped"].append({"customer_id": customer_id, "reason": "no_contact_with_email"})
+            continue
         for contact in customer.contacts:
             if not contact.email:
                 result["skipped"].append({"customer_id": customer_id, "contact_id": contact.id,
                                           "reason": "no_email"})
-        if not with_email:
-            result["skipped"].append({"customer_id": customer_id, "reason": "no_contact_with_email"})
-            continue
         savepoint = session.begin_nested()
         try:
             for contact in with_email:
