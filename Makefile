@@ -31,7 +31,7 @@ run: install
 
 test: install
 	scripts/ensure-infra.sh --for-tests
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest $(PYTEST_ARGS)
+	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/run-tests.sh $(PYTEST_ARGS)
 
 bench: install
 	scripts/ensure-infra.sh
