@@ -24,12 +24,20 @@ def run_service(service):
 @cli.command()
 @click.option("--service", "services", multiple=True, type=click.Choice(settings.SERVICES),
               help="Only these services (default: all five).")
-def migrate(services):
-    """Apply every service's database migrations (alembic upgrade head)."""
+@click.option("--skip-broker", is_flag=True,
+              help="Do not declare the event queues on RabbitMQ.")
+def migrate(services, skip_broker):
+    """Apply the services' database migrations and declare their event queues."""
     from portal_common.migrations import upgrade
-    for service in services or settings.SERVICES:
+    from portal_common.runner import service_class
+    from portal_common.topology import declare_event_queues
+    chosen = services or settings.SERVICES
+    for service in chosen:
         upgrade(service)
         click.echo(json.dumps({"event": "migrated", "service": service}))
+    if not skip_broker:
+        queues = declare_event_queues([service_class(s) for s in chosen], settings.amqp_uri())
+        click.echo(json.dumps({"event": "event_queues_declared", "queues": queues}))
 
 
 def _identity_session():
