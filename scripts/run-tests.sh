@@ -5,11 +5,12 @@
 # Each must pass; pytest's exit 5 (no tests collected) counts as a failure.
 set -u
 cd "$(dirname "$0")/.."
-PYTEST="${PYTEST:-.venv/bin/pytest}"
+BIN="${BIN:-.venv/bin}"
 
-"$PYTEST" tests/unit tests/interface "$@"
+# `nameko test` monkey-patches eventlet before anything is imported, then runs pytest.
+"$BIN/nameko" test tests/unit tests/interface "$@"
 first=$?
-"$PYTEST" tests/e2e "$@"
+"$BIN/pytest" tests/e2e "$@"
 second=$?
 
 if [ "$first" -ne 0 ] || [ "$second" -ne 0 ]; then

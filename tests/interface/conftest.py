@@ -1,4 +1,8 @@
-"""Interface tests run services in this process under eventlet (nameko issue #727)."""
+"""Interface tests run services in this process under eventlet (nameko issue #727).
+
+`make test` runs them with `nameko test`, which patches before any import; the
+patch below covers a plain `pytest tests/interface` (patching twice is harmless).
+"""
 import eventlet
 
 eventlet.monkey_patch()
