@@ -19,8 +19,6 @@ def nameko_config(service: str) -> dict:
         "LOGGING": nameko_logging_config(service),
         "max_workers": settings.env_int("MAX_WORKERS", 10),
         "parent_calls_tracked": 10,
-        # Consumers prefetch no more than they can work on at once.
-        "PREFETCH_COUNT": settings.env_int("MAX_WORKERS", 10),
     }
 
 
