@@ -1,0 +1,1 @@
+"""Deployment files rendered from the Procfile (run ``python deploy/render.py``)."""
