@@ -3,7 +3,9 @@
 nameko's standalone ClusterRpcProxy is not safe to share between threads, so
 the pool keeps several started proxies and lends each to one thread at a time.
 A proxy whose connection broke (RabbitMQ restarted) is thrown away and a fresh
-one is made on the next borrow, so the gateway reconnects by itself.
+one is made on the next borrow, so the gateway reconnects by itself. So is a
+proxy whose call timed out: nameko's polling consumer would otherwise keep the
+late reply in memory for ever and rebuilds its consumer in mid-use.
 """
 import contextlib
 import logging
@@ -11,11 +13,18 @@ import queue
 import threading
 
 from kombu.exceptions import OperationalError
+from nameko.exceptions import RpcTimeout
 from nameko.standalone.rpc import ClusterRpcProxy
 
 log = logging.getLogger(__name__)
 
 BROKEN_CONNECTION_ERRORS = (OperationalError, ConnectionError, OSError)
+# After these the proxy is not trusted again.
+DISCARD_ERRORS = BROKEN_CONNECTION_ERRORS + (RpcTimeout,)
+
+
+class PoolExhausted(Exception):
+    """Every proxy stayed lent out for the whole timeout."""
 
 
 class RpcClientPool:
@@ -44,7 +53,10 @@ class RpcClientPool:
                 except Exception:
                     self._created -= 1
                     raise
-        return self._idle.get(timeout=self.timeout)
+        try:
+            return self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            raise PoolExhausted(f"no RPC client free within {self.timeout}s") from None
 
     def _discard(self, item):
         with self._lock:
@@ -58,8 +70,8 @@ class RpcClientPool:
         item = self._borrow()
         try:
             yield item[1]
-        except BROKEN_CONNECTION_ERRORS:
-            log.warning("rpc_connection_discarded")
+        except DISCARD_ERRORS as exc:
+            log.warning("rpc_client_discarded", extra={"reason": type(exc).__name__})
             self._discard(item)
             raise
         except BaseException:

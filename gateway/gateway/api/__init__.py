@@ -1,0 +1,7 @@
+"""The staff REST API under /api/v1: bearer API keys, JSON in and out."""
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+# Each module adds its routes to ``bp``.
+from . import auth, customers, email_templates, openapi, organization, portal_access  # noqa: E402,F401

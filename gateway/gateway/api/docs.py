@@ -1,0 +1,147 @@
+"""The OpenAPI 3 document, built with apispec's MarshmallowPlugin from the same
+schemas the API validates with, and from the routes Flask really has.
+
+Each view says what it takes and gives with :func:`operation`; :func:`build_spec`
+walks the URL map, so a route cannot exist without being in the document (a
+missing description is an error, caught by the tests).
+"""
+import re
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from identity.schemas import (BulkEnableSchema, ContactInputSchema, ContactSchema,
+                              ContactUpdateSchema, CustomerCreateSchema, CustomerInputSchema,
+                              CustomerListQuerySchema, CustomerSchema, OrganizationSchema,
+                              OrganizationUpdateSchema, PortalEnableSchema, PortalResultSchema)
+from notify.schemas import (EmailTemplateInputSchema, EmailTemplateSchema, MailListQuerySchema,
+                            OutgoingMailDetailSchema)
+
+from . import schemas
+
+# Order matters only in that nested schemas come before the schemas using them.
+COMPONENTS = {
+    "Error": schemas.ErrorSchema,
+    "Organization": OrganizationSchema,
+    "OrganizationUpdate": OrganizationUpdateSchema(partial=True),
+    "ContactInput": ContactInputSchema,
+    "ContactUpdate": ContactUpdateSchema(partial=True),
+    "Contact": ContactSchema,
+    "Customer": CustomerSchema,
+    "CustomerCreate": CustomerCreateSchema,
+    "CustomerUpdate": CustomerInputSchema(partial=True),
+    "CustomerPage": schemas.CustomerPageSchema,
+    "PortalEnable": PortalEnableSchema,
+    "BulkEnable": BulkEnableSchema,
+    "PortalResult": PortalResultSchema,
+    "EmailTemplateInput": EmailTemplateInputSchema,
+    "EmailTemplate": EmailTemplateSchema,
+    "EmailTemplateList": schemas.EmailTemplateListSchema,
+    "OutgoingMailPage": schemas.OutgoingMailPageSchema,
+    "OutgoingMailDetail": OutgoingMailDetailSchema,
+    "Health": schemas.HealthSchema,
+    "Readiness": schemas.ReadinessSchema,
+}
+QUERIES = {"CustomerListQuery": CustomerListQuerySchema, "MailListQuery": MailListQuerySchema}
+
+ERROR_RESPONSES = {
+    400: "The request is not valid (malformed JSON, wrong types, unknown or missing fields).",
+    401: "No API key, or one that is not valid.",
+    404: "Nothing with this id in your organization.",
+    409: "The change clashes with the current state.",
+    413: "The body is larger than the limit.",
+    415: "The body is not JSON.",
+    500: "Unexpected error (logged; no details given).",
+    503: "A service behind the API is not available right now.",
+}
+
+
+def operation(summary: str, *, tags: tuple, responses: dict, body: str | None = None,
+              query: str | None = None, errors: tuple = (), public: bool = False,
+              description: str = ""):
+    """Describe a view for the OpenAPI document.
+
+    ``responses`` maps status → component name (or None for no body); ``body`` and
+    ``query`` name components; ``errors`` adds error statuses beyond the usual ones.
+    """
+
+    def decorate(view):
+        view.openapi = {"summary": summary, "tags": list(tags), "responses": responses,
+                        "body": body, "query": query, "errors": tuple(errors),
+                        "public": public, "description": description}
+        return view
+
+    return decorate
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(name: str) -> dict:
+    return {"content": {"application/json": {"schema": _ref(name)}}}
+
+
+def _openapi_path(rule: str) -> str:
+    return re.sub(r"<(?:[a-z_]+:)?([a-z_]+)>", r"{\1}", rule)
+
+
+def _operation(endpoint: str, meta: dict, path_args: list) -> dict:
+    op = {"operationId": endpoint.split(".", 1)[1], "summary": meta["summary"],
+          "tags": meta["tags"], "responses": {}}
+    if meta["description"]:
+        op["description"] = meta["description"]
+    op["parameters"] = [{"in": "path", "name": arg, "required": True,
+                         "schema": {"type": "string"}} for arg in path_args]
+    if meta["query"]:
+        op["parameters"].append({"in": "query", "schema": QUERIES[meta["query"]]})
+    for status, name in meta["responses"].items():
+        op["responses"][str(status)] = {"description": meta["summary"] if status < 300
+                                        else ERROR_RESPONSES.get(status, ""),
+                                        **(_json(name) if name else {})}
+    errors = set(meta["errors"]) | {500, 503}
+    if not meta["public"]:
+        errors.add(401)
+    if meta["body"]:
+        op["requestBody"] = {"required": True, **_json(meta["body"])}
+        errors |= {400, 413, 415}
+    if meta["query"]:
+        errors.add(400)
+    if path_args:
+        errors.add(404)
+    for status in sorted(errors):
+        op["responses"].setdefault(str(status), {"$ref": f"#/components/responses/E{status}"})
+    if meta["public"]:
+        op["security"] = []
+    return op
+
+
+def build_spec(app, blueprints=("api", "health")) -> dict:
+    spec = APISpec(
+        title="Customer Portal staff API", version="1.0.0", openapi_version="3.0.3",
+        plugins=[MarshmallowPlugin()],
+        info={"description": "JSON over HTTPS. Authenticate with 'Authorization: Bearer <api "
+                             "key>'. Errors are {\"error\": {\"code\", \"message\", \"details\"}}."},
+        security=[{"bearerAuth": []}],
+    )
+    spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer",
+                                                   "description": "An organization's API key."})
+    for name, schema in COMPONENTS.items():
+        spec.components.schema(name, schema=schema)
+    for status, text in ERROR_RESPONSES.items():
+        spec.components.response(f"E{status}", {"description": text, **_json("Error")})
+
+    paths: dict[str, dict] = {}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.endpoint.split(".", 1)[0] not in blueprints:
+            continue
+        meta = getattr(app.view_functions[rule.endpoint], "openapi", None)
+        if meta is None:
+            raise LookupError(f"route {rule.rule} ({rule.endpoint}) has no OpenAPI description")
+        operations = paths.setdefault(_openapi_path(rule.rule), {})
+        path_args = re.findall(r"<(?:[a-z_]+:)?([a-z_]+)>", rule.rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            operations[method.lower()] = _operation(rule.endpoint, meta, path_args)
+    for path, operations in paths.items():
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()

@@ -1,0 +1,37 @@
+"""What templates use besides their context: notices, country names, addresses."""
+from flask import get_flashed_messages
+from flask_babel import get_locale
+
+from .portal.messages import NOTICES
+
+ADDRESS_LINES = (("attention",), ("street",), ("street2",), ("postal_code", "city"),
+                 ("state",))
+
+
+def notices() -> list[str]:
+    return [str(NOTICES[key]) for key in get_flashed_messages() if key in NOTICES]
+
+
+def country_name(code: str | None) -> str:
+    if not code:
+        return ""
+    locale = get_locale()
+    return (locale.territories.get(code.upper()) if locale else None) or code
+
+
+def address_lines(address: dict | None) -> list[str]:
+    """An address dict as the lines of an envelope; empty parts are left out."""
+    address = address or {}
+    lines = []
+    for parts in ADDRESS_LINES:
+        line = " ".join(str(address.get(part) or "").strip() for part in parts).strip()
+        if line:
+            lines.append(line)
+    if address.get("country"):
+        lines.append(country_name(address["country"]))
+    return lines
+
+
+def register(app) -> None:
+    app.jinja_env.globals.update(notices=notices, country_name=country_name,
+                                 address_lines=address_lines)
