@@ -25,9 +25,9 @@ def build_message(mail: OutgoingMail, content: dict, mail_from: str) -> EmailMes
         message["Reply-To"] = Address(addr_spec=mail.reply_to)
     message["Date"] = format_datetime(mail.created_at)
     message["Message-ID"] = mail.message_id
-    message["Content-Language"] = mail.language
     # RFC 3834: automatic replies should not answer this message.
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(content["text"])
     message.add_alternative(content["html"], subtype="html")
+    message["Content-Language"] = mail.language  # after the parts: set_content clears Content-*
     return message

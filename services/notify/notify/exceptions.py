@@ -1,6 +1,18 @@
 """notify's business errors; each arrives at the gateway as itself."""
-from portal_common.errors import NotFound
+from portal_common.errors import NotFound, ValidationFailed
 
 
-class DocumentNotFound(NotFound):
+class EmailTemplateNotFound(NotFound):
+    """No such kind of email, or a language notify does not write in."""
+
+
+class EmailTemplateInvalid(ValidationFailed):
+    """A template staff tried to save; ``details`` maps "subject"/"body" to messages."""
+
+
+class OutgoingMailNotFound(NotFound):
+    pass
+
+
+class InvalidMailQuery(ValidationFailed):
     pass

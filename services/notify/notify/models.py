@@ -1,11 +1,79 @@
 """notify's own tables. No other service reads them."""
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import JSON, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from portal_common.db import UTCDateTime, id_column
 from portal_common.events import OutboxMixin, ProcessedEventMixin
+from portal_common.timeutil import utcnow
+
+QUEUED, SENT, FAILED = "queued", "sent", "failed"
+STATUSES = (QUEUED, SENT, FAILED)
 
 
 class Base(DeclarativeBase):
     pass
+
+
+class EmailTemplate(Base):
+    """An organization's own wording of one kind of email in one language.
+
+    Without a row the default template shipped with notify is used.
+    """
+
+    __tablename__ = "email_templates"
+    __table_args__ = (UniqueConstraint("organization_id", "key", "language",
+                                       name="uq_email_templates_org_key_language"),)
+
+    id: Mapped[str] = id_column()
+    organization_id: Mapped[str] = mapped_column(String(36))
+    key: Mapped[str] = mapped_column(String(60))
+    language: Mapped[str] = mapped_column(String(2))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class OutgoingMail(Base):
+    """One email, rendered when it was queued, and what became of it.
+
+    ``subject``, ``text_body`` and ``html_body`` are the copy kept and shown to
+    staff: sensitive placeholders (a staff-set password, the invitation link)
+    appear masked there. What was actually sent, secrets included, is held in
+    ``sensitive_content`` only until the mail has left or has finally failed.
+    """
+
+    __tablename__ = "outgoing_mail"
+    __table_args__ = (
+        # One event never queues the same email to the same address twice.
+        UniqueConstraint("event_id", "kind", "to_address", name="uq_outgoing_mail_event_kind_to"),
+        Index("ix_outgoing_mail_due", "status", "next_attempt_at"),
+        Index("ix_outgoing_mail_org_created", "organization_id", "created_at"),
+    )
+
+    id: Mapped[str] = id_column()
+    organization_id: Mapped[str] = mapped_column(String(36))
+    event_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(60))
+    language: Mapped[str] = mapped_column(String(2))
+    to_address: Mapped[str] = mapped_column(String(254))
+    to_name: Mapped[str] = mapped_column(String(200), default="")
+    from_name: Mapped[str] = mapped_column(String(200), default="")
+    reply_to: Mapped[str] = mapped_column(String(254), default="")
+    subject: Mapped[str] = mapped_column(String(300))
+    text_body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str] = mapped_column(Text)
+    sensitive_content: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    status: Mapped[str] = mapped_column(String(10), default=QUEUED)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    # Set while one sender works on the mail; another takes it only once this has passed.
+    locked_until = mapped_column(UTCDateTime(), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    message_id: Mapped[str] = mapped_column(String(250))
+    created_at = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    sent_at = mapped_column(UTCDateTime(), nullable=True)
 
 
 class Outbox(OutboxMixin, Base):
