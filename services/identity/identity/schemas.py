@@ -27,6 +27,10 @@ class EmailOrBlank(fields.Email):
         return super()._deserialize(value.strip() if isinstance(value, str) else value,
                                     attr, data, **kwargs).lower()
 
+    def _validate(self, value):
+        if value != "":  # the blank allowed above is not an address to check
+            super()._validate(value)
+
 
 class AddressSchema(Schema):
     attention = text(100)
