@@ -123,6 +123,7 @@ def build_spec(app, blueprints=("api", "health")) -> dict:
         info={"description": "JSON over HTTPS. Authenticate with 'Authorization: Bearer <api "
                              "key>'. Errors are {\"error\": {\"code\", \"message\", \"details\"}}."},
         security=[{"bearerAuth": []}],
+        servers=[{"url": app.config["PORTAL_BASE_URL"]}],
     )
     spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer",
                                                    "description": "An organization's API key."})

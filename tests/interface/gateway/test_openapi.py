@@ -29,6 +29,7 @@ def test_document_is_openapi_3_and_every_route_is_in_it(app, client):
     document = response.json
     assert re.fullmatch(r"3\.\d+\.\d+", document["openapi"])
     assert document["info"]["title"] and document["info"]["version"]
+    assert document["servers"] == [{"url": app.config["PORTAL_BASE_URL"]}]
 
     routes = set()
     for rule in app.url_map.iter_rules():
