@@ -44,8 +44,8 @@ class NotifyService(HealthRpc, OutboxRelay):
         if not isinstance(envelope, dict) or not envelope.get("event_id"):
             self._reject(envelope, {"event_id": ["missing"]})
             return
-        mail_ids = self._store(self._queue_invitation, envelope)
-        self._send_now(mail_ids or [])
+        mails = self._store(self._queue_invitation, envelope)
+        self._send_now(mails or [])
 
     @handles_once("notify.contact_invited")
     def _queue_invitation(self, envelope):
@@ -58,7 +58,7 @@ class NotifyService(HealthRpc, OutboxRelay):
             return self._reject(envelope, {"organization": ["does not match the envelope"]})
         mail = queue_mail(self.db, invitation_request(head["event_id"], head["organization_id"],
                                                       payload))
-        return [mail.id] if mail is not None else []
+        return [mail] if mail is not None else []
 
     def _store(self, method, envelope):
         try:
@@ -81,18 +81,20 @@ class NotifyService(HealthRpc, OutboxRelay):
 
     # --- mail out --------------------------------------------------------------
 
-    def _send_now(self, mail_ids):
-        """Try the new mails at once; whatever does not go now, the timer retries."""
-        for mail_id in mail_ids:
-            log.info("email_queued", extra={"mail_id": mail_id, "status": "queued"})
+    def _send_now(self, mails):
+        """Try the new (committed) mails at once; whatever does not go now, the timer retries."""
+        for queued in mails:
+            log.info("email_queued", extra={"mail_id": queued.id, "kind": queued.kind,
+                                            "status": "queued"})
             try:
-                mail = claim(self.db, mail_id)
+                mail = claim(self.db, queued.id)
                 if mail is not None:
                     deliver(self.db, self.transport, mail)
             except Exception:
                 self.db.rollback()
-                log.exception("email_send_error", extra={"mail_id": mail_id})
-        if mail_ids:
+                log.exception("email_send_error", extra={"mail_id": queued.id,
+                                                         "kind": queued.kind})
+        if mails:
             self._relay()
 
     @timer(interval=config.SEND_INTERVAL_SECONDS)

@@ -133,9 +133,13 @@ class FileTransport:
             target = self.directory / self.file_name(message)
             # Written whole, then renamed: a reader never sees half a message.
             fd, temporary = tempfile.mkstemp(dir=self.directory, prefix=".", suffix=".tmp")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(message.as_bytes(policy=SMTP_POLICY))
-            os.replace(temporary, target)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(message.as_bytes(policy=SMTP_POLICY))
+                os.replace(temporary, target)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
             return target
         except OSError as exc:
             raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from None

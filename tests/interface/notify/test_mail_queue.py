@@ -1,7 +1,12 @@
-"""The durable queue: SMTP down, notify stopped, two notify instances at once."""
+"""The durable queue: SMTP down, notify stopped, two instances at once, the broker gone."""
+from urllib.parse import quote, unquote, urlsplit
+
 import eventlet
+import requests
+from nameko.messaging import QueueConsumer
 
 from tests.interface.notify.conftest import Mailbox, free_port, invited, text_of, wait_until
+from tests.support.rabbit import AUTH, MANAGEMENT
 
 
 def test_smtp_down_at_first_the_mail_waits_and_goes_once_the_server_is_up(
@@ -91,3 +96,44 @@ def test_two_notify_instances_never_send_one_mail_twice(start_notify, publish, n
         assert notify_rpc.list_outgoing_mail(org, {"status": "sent"})["total"] == 12
     finally:
         mailbox.stop()
+
+
+def _connections(vhost: str) -> set:
+    response = requests.get(f"{MANAGEMENT}/api/vhosts/{quote(vhost, safe='')}/connections",
+                            auth=AUTH, timeout=10)
+    response.raise_for_status()
+    return {c["name"] for c in response.json()}
+
+
+def _close(names) -> None:
+    for name in names:
+        requests.delete(f"{MANAGEMENT}/api/connections/{quote(name, safe='')}", auth=AUTH,
+                        timeout=10, headers={"X-Reason": "notify interface test"})
+
+
+def _consumer_connection_name(container) -> str:
+    """How the broker names the connection notify consumes events on."""
+    queue_consumer = next(e for e in container.extensions if isinstance(e, QueueConsumer))
+    consumer = next(iter(queue_consumer._consumers.values()))
+    host, port = consumer.channel.connection.sock.getsockname()[:2]
+    return f"{host}:{port} -> 127.0.0.1:5672"
+
+
+def test_after_the_broker_drops_every_connection_notify_reconnects_and_delivers(
+        start_notify, mailbox, publish, service_config):
+    """What a RabbitMQ restart does to a client: every connection dropped at once."""
+    notify = start_notify(mailbox.url)
+    publish(invited(email="before@cliente.example"))
+    mailbox.wait_for("before@cliente.example")
+
+    vhost = unquote(urlsplit(service_config["AMQP_URI"]).path.lstrip("/"))
+    consuming_on = _consumer_connection_name(notify)
+    before = wait_until(lambda: (lambda names: consuming_on in names and names)(
+        _connections(vhost)), timeout=20, what="notify's connection listed")
+    _close(before)
+    # The consumer sees the close at once and comes back on a new connection; idle
+    # publishing connections notice on their next publish and retry on a new one.
+    publish(invited(email="after@cliente.example"))
+    [message] = mailbox.wait_for("after@cliente.example", timeout=15)
+    assert "after@cliente.example" in text_of(message)
+    assert _consumer_connection_name(notify) != consuming_on
