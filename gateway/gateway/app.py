@@ -1,11 +1,9 @@
 """The gateway's Flask application factory."""
 from flask import Flask
-from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config, errors, i18n, request_log, security_headers, template_helpers
-
-csrf = CSRFProtect()
+from .csrf import csrf
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -29,8 +27,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .api import bp as api_bp
     from .health import bp as health_bp
     from .portal import bp as portal_bp
-    csrf.exempt(api_bp)  # bearer keys, no cookies: nothing to forge
-    csrf.exempt(health_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(portal_bp)

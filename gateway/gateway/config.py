@@ -43,6 +43,8 @@ def from_environment() -> dict:
         "SESSION_COOKIE_SECURE": cookie_secure,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # The portal calls csrf.protect() itself, after loading the organization.
+        "WTF_CSRF_CHECK_DEFAULT": False,
         "WTF_CSRF_TIME_LIMIT": settings.env_int("GATEWAY_CSRF_TIME_LIMIT_SECONDS", 4 * 3600),
         "BABEL_DEFAULT_LOCALE": "es",
         "LANGUAGES": ("es", "en"),

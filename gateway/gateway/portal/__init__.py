@@ -5,6 +5,7 @@ from flask import Blueprint, abort, g
 
 from identity.exceptions import OrganizationNotFound
 
+from ..csrf import csrf
 from ..rpc_access import get_rpc
 
 bp = Blueprint("portal", __name__, url_prefix="/portal/<slug>")
@@ -32,6 +33,7 @@ def load_organization():
         g.organization = get_rpc().identity.get_organization_by_slug(g.slug)
     except OrganizationNotFound:
         abort(404)
+    csrf.protect()  # every form post carries its token (a refusal is a 400 page)
 
 
 from . import views  # noqa: E402,F401

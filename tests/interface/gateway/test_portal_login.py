@@ -1,7 +1,7 @@
 """The login page as a customer's contact meets it, in Spanish and English."""
 import re
 
-from tests.interface.gateway.conftest import Portal, create_customer
+from tests.interface.gateway.conftest import Portal, create_customer, new_organization
 
 
 def _text(response):
@@ -52,6 +52,15 @@ def test_a_post_without_csrf_token_is_refused(client, org):
     forged = portal.post_form("/login", {"email": "a@b.example", "password": "x" * 12,
                                          "csrf_token": "forged"}, with_csrf=False)
     assert forged.status_code == 400
+
+
+def test_a_refused_form_is_explained_in_the_organizations_language(app, client):
+    english = new_organization(app, "Northern Works", language="en")
+    response = Portal(client, english["slug"]).post_form(
+        "/logout", {}, with_csrf=False)
+    assert response.status_code == 400
+    html = _text(response)
+    assert "The form could not be sent" in html and "Northern Works" in html
 
 
 def test_wrong_password_and_empty_fields_are_explained(api, client, org):
