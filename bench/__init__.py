@@ -1,0 +1,1 @@
+"""A rerunnable benchmark: `make bench` (see docs/performance.md)."""
