@@ -74,3 +74,19 @@ def test_a_reinvite_replaces_the_old_link(api, client, org):
     portal = Portal(client, org["slug"])
     assert portal.get(f"/invitation/{old}").status_code == 404
     assert portal.get(f"/invitation/{new}").status_code == 200
+
+
+def test_an_expired_invitation_is_explained(api, client, org, monkeypatch):
+    from datetime import timedelta
+
+    import identity.operations
+    # identity runs in this process: its invitations now expire as soon as they are made.
+    monkeypatch.setattr(identity.operations, "INVITATION_TTL", timedelta(seconds=-1))
+    customer = create_customer(api)
+    marta = customer["contacts"][0]
+    api.post(f"/customers/{customer['id']}/portal", json={"contact_ids": [marta["id"]]})
+    token = wait_for_invitation(marta["email"])
+    response = Portal(client, org["slug"]).get(f"/invitation/{token}")
+    assert response.status_code == 410
+    assert "Este enlace de invitación ha caducado. Pida a Talleres Norte que le envíe uno nuevo." \
+        in _text(response)

@@ -85,3 +85,18 @@ def test_home_without_a_session_goes_to_login(client, org):
     response = Portal(client, org["slug"]).get("/")
     assert response.status_code == 302
     assert response.headers["Location"] == f"/portal/{org['slug']}/login"
+
+
+def test_an_expired_session_goes_back_to_login_with_a_message(api, client, org, monkeypatch):
+    from datetime import timedelta
+
+    import identity.operations
+    customer = create_customer(api)
+    portal = invite_and_accept(api, client, org, customer, customer["contacts"][0])
+    assert portal.get("/").status_code == 200
+    # identity runs in this process: from now on a session idle for a moment has expired.
+    monkeypatch.setattr(identity.operations, "SESSION_IDLE", timedelta(0))
+    response = portal.get("/?lang=en")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
+    assert portal.session_cookie() is None
+    assert "Your session has ended. Please log in again." in _text(portal.get("/login"))
