@@ -118,11 +118,14 @@ def lookup(exc: BaseException) -> tuple[int, str] | None:
 
 
 def _public_message(exc, status: int) -> str:
+    """What the client may read: a business error's own words, never internals."""
+    if status >= 500:
+        return GENERIC_MESSAGES.get(status, GENERIC_MESSAGES[500])
     if isinstance(exc, kinds.PortalError) and exc.message:
         return exc.message
-    if isinstance(exc, http.HTTPException) and exc.description and status != 500:
+    if isinstance(exc, http.HTTPException) and exc.description:
         return exc.description
-    return GENERIC_MESSAGES.get(status, GENERIC_MESSAGES[500])
+    return GENERIC_MESSAGES.get(status, GENERIC_MESSAGES[400])
 
 
 def _details(exc) -> dict:
@@ -185,10 +188,8 @@ def handle_exception(exc: Exception):
         log.warning("service_unavailable", extra={"reason": type(exc).__name__,
                                                   "path": loggable_path()})
     if wants_json():
-        message = _public_message(exc, status) if status != 500 else GENERIC_MESSAGES[500]
-        if status == 503:
-            message = GENERIC_MESSAGES[503]
-        response = (error_body(code, message, _details(exc) if status < 500 else {}), status)
+        response = (error_body(code, _public_message(exc, status),
+                               _details(exc) if status < 500 else {}), status)
     else:
         response = _html_page(exc, status)
     headers = {}
