@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PORT ?= 8000
 
 .PHONY: run test install migrate seed bench clean
 
@@ -11,7 +12,6 @@ $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
-	$(BIN)/pybabel compile --use-fuzzy -d gateway/gateway/translations >/dev/null 2>&1 || true
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -23,6 +23,10 @@ migrate: install
 seed: migrate
 	$(BIN)/portal seed-demo
 
+# honcho gives every process its own PORT, so the gateway's address and the
+# public URL used in emails are passed explicitly (for `make run` only).
+run: export GATEWAY_BIND ?= 127.0.0.1:$(PORT)
+run: export PORTAL_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	scripts/ensure-infra.sh
 	$(BIN)/portal migrate

@@ -32,6 +32,7 @@ def system(database_urls, mailbox, tmp_path_factory):
         **{f"{service.upper()}_DATABASE_URL": url for service, url in database_urls.items()},
         "SMTP_URL": mailbox.url,
         "PORT": str(port),
+        "GATEWAY_BIND": f"127.0.0.1:{port}",
         "PORTAL_BASE_URL": f"http://127.0.0.1:{port}",
         "SECRET_KEY": uuid.uuid4().hex,
         "PORTAL_VAR_DIR": str(workdir / "var"),
