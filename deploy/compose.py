@@ -21,6 +21,9 @@ def _values() -> dict:
         "SECRET_KEY": _required("SECRET_KEY"),
         "PORTAL_BASE_URL": "${PORTAL_BASE_URL:-http://localhost:%d}" % V.GATEWAY_PORT,
         "GATEWAY_BIND": "0.0.0.0:%d" % V.GATEWAY_PORT,
+        # Published directly, no reverse proxy in front: trust no X-Forwarded-For.
+        "GATEWAY_TRUSTED_PROXIES": "${GATEWAY_TRUSTED_PROXIES:-0}",
+        "PORTAL_COOKIE_SECURE": "${PORTAL_COOKIE_SECURE:-1}",
         "LOG_LEVEL": "${LOG_LEVEL:-INFO}",
     }
     for service in SERVICES:
@@ -132,4 +135,9 @@ def env_example() -> str:
         "# The address customers use to reach the portal (links in emails).",
         "PORTAL_BASE_URL=http://localhost:%d" % V.GATEWAY_PORT,
         "LOG_LEVEL=INFO",
+        "# Cookies are Secure (HTTPS only); browsers accept that on http://localhost.",
+        "# Set 0 only to try the portal over plain HTTP at another address.",
+        "PORTAL_COOKIE_SECURE=1",
+        "# How many reverse proxies in front of the gateway set X-Forwarded-For.",
+        "GATEWAY_TRUSTED_PROXIES=0",
     ]) + "\n"

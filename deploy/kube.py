@@ -11,6 +11,9 @@ UID = 10001  # the image's non-root user (deploy/Dockerfile)
 CONFIG_VALUES = {
     "PORTAL_BASE_URL": "https://portal.example.com",
     "GATEWAY_BIND": "0.0.0.0:%d" % V.GATEWAY_PORT,
+    # The Ingress controller is the one proxy in front (client address, HTTPS).
+    "GATEWAY_TRUSTED_PROXIES": "1",
+    "PORTAL_COOKIE_SECURE": "1",
     "LOG_LEVEL": "INFO",
 }
 SERVICE_RESOURCES = {"requests": {"cpu": "100m", "memory": "192Mi"},
@@ -158,7 +161,7 @@ def secrets_example(processes: list[Process]) -> str:
     examples = {
         "SECRET_KEY": "",
         "AMQP_URI": "amqp://portal:PASSWORD@rabbitmq.example.internal:5672/portal",
-        "SMTP_URL": "smtp://USER:PASSWORD@smtp.example.com:587",
+        "SMTP_URL": "smtp+starttls://USER:PASSWORD@smtp.example.com:587",
     }
     for service in SERVICES:
         examples[V.database_variable(service)] = (

@@ -39,7 +39,8 @@ def for_process(process: Process) -> list[str]:
             names.append("SMTP_URL")
         return names
     if process.is_web:
-        return ["AMQP_URI", "SECRET_KEY", "PORTAL_BASE_URL", "GATEWAY_BIND", "LOG_LEVEL"]
+        return ["AMQP_URI", "SECRET_KEY", "PORTAL_BASE_URL", "GATEWAY_BIND",
+                "GATEWAY_TRUSTED_PROXIES", "PORTAL_COOKIE_SECURE", "LOG_LEVEL"]
     # A process this file does not know yet gets everything.
     return (["AMQP_URI", *MIGRATE_VARIABLES, "SMTP_URL", "SECRET_KEY", "PORTAL_BASE_URL",
              "LOG_LEVEL"])

@@ -74,7 +74,11 @@ def test_gateway_is_probed_over_http_and_exposed_by_a_service_and_ingress():
     env = env_sources(spec)
     assert env["SECRET_KEY"]["secretKeyRef"]["key"] == "SECRET_KEY"
     assert env["GATEWAY_BIND"]["configMapKeyRef"]["key"] == "GATEWAY_BIND"
-    assert of_kind("configmap.yaml", "ConfigMap")["data"]["GATEWAY_BIND"] == "0.0.0.0:8000"
+    config = of_kind("configmap.yaml", "ConfigMap")["data"]
+    assert config["GATEWAY_BIND"] == "0.0.0.0:8000"
+    # Behind the Ingress: one proxy's X-Forwarded-For is trusted, cookies are HTTPS-only.
+    assert env["GATEWAY_TRUSTED_PROXIES"]["configMapKeyRef"]["key"] == "GATEWAY_TRUSTED_PROXIES"
+    assert config["GATEWAY_TRUSTED_PROXIES"] == "1" and config["PORTAL_COOKIE_SECURE"] == "1"
     service = of_kind("gateway.yaml", "Service")
     assert service["spec"]["selector"] == deployment["spec"]["selector"]["matchLabels"]
     assert service["spec"]["ports"][0]["targetPort"] == "http"
