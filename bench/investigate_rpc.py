@@ -7,7 +7,10 @@ are measured in interleaved rounds, so they share the machine's noise.
 """
 import argparse
 import sys
+import warnings
 from pathlib import Path
+
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
