@@ -105,8 +105,7 @@ def _process(process: Process) -> dict:
 
 def document(processes: list[Process]) -> dict:
     services = _infrastructure()
-    services["migrate"] = _app(["portal", "migrate"], V.MIGRATE_VARIABLES,
-                               {"postgres": {"condition": "service_healthy"}})
+    services["migrate"] = _app(["portal", "migrate"], V.MIGRATE_VARIABLES, dict(INFRA_READY))
     services["migrate"]["restart"] = "no"
     for process in processes:
         if process.name in services:

@@ -28,7 +28,8 @@ def kind(name: str) -> str:
     return CONFIG
 
 
-MIGRATE_VARIABLES = [database_variable(s) for s in SERVICES]
+# `portal migrate` upgrades every database and declares the services' event queues.
+MIGRATE_VARIABLES = ["AMQP_URI"] + [database_variable(s) for s in SERVICES]
 
 
 def for_process(process: Process) -> list[str]:
@@ -42,5 +43,4 @@ def for_process(process: Process) -> list[str]:
         return ["AMQP_URI", "SECRET_KEY", "PORTAL_BASE_URL", "GATEWAY_BIND",
                 "GATEWAY_TRUSTED_PROXIES", "PORTAL_COOKIE_SECURE", "LOG_LEVEL"]
     # A process this file does not know yet gets everything.
-    return (["AMQP_URI", *MIGRATE_VARIABLES, "SMTP_URL", "SECRET_KEY", "PORTAL_BASE_URL",
-             "LOG_LEVEL"])
+    return [*MIGRATE_VARIABLES, "SMTP_URL", "SECRET_KEY", "PORTAL_BASE_URL", "LOG_LEVEL"]

@@ -92,7 +92,8 @@ def test_migrate_job_runs_portal_migrate_with_every_database():
     assert spec["restartPolicy"] == "Never"
     (migrate,) = spec["containers"]
     assert migrate["command"] == ["portal", "migrate"]
-    assert set(env_sources(migrate)) == {f"{s.upper()}_DATABASE_URL" for s in SERVICES}
+    assert set(env_sources(migrate)) == {"AMQP_URI"} | {
+        f"{s.upper()}_DATABASE_URL" for s in SERVICES}
     assert documents("migrate/kustomization.yaml")[0]["resources"] == ["job.yaml"]
 
 

@@ -81,7 +81,10 @@ def test_migrate_runs_once_before_every_process(processes, compose):
     assert migrate["command"] == ["portal", "migrate"]
     assert migrate["restart"] == "no"
     assert migrate["depends_on"]["postgres"]["condition"] == "service_healthy"
-    assert {f"{s.upper()}_DATABASE_URL" for s in SERVICES} <= set(migrate["environment"])
+    # It also declares the event queues on the broker.
+    assert migrate["depends_on"]["rabbitmq"]["condition"] == "service_healthy"
+    assert set(migrate["environment"]) == {"AMQP_URI"} | {
+        f"{s.upper()}_DATABASE_URL" for s in SERVICES}
     for process in processes:
         depends = compose[process.name]["depends_on"]
         assert depends["migrate"]["condition"] == "service_completed_successfully"
