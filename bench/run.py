@@ -8,6 +8,7 @@ import argparse
 import datetime
 import os
 import shutil
+import signal
 import sys
 import warnings
 from pathlib import Path
@@ -44,6 +45,8 @@ def parse_args(argv):
                         help="interleaved load measurements of each server (default 3)")
     parser.add_argument("--skip-web", action="store_true", help="only the RPC round trips")
     parser.add_argument("--keep-logs", metavar="DIR", help="copy every process's log here")
+    parser.add_argument("--max-seconds", type=int, default=600,
+                        help="give up (and clean up) after this long (default 600)")
     return parser.parse_args(argv)
 
 
@@ -113,8 +116,18 @@ def keep_logs(run, target: Path) -> None:
     print(f"logs copied to {target}")
 
 
+def bound_run_time(seconds: int) -> None:
+    """Past the deadline, or on SIGTERM, unwind so that everything started is cleaned up."""
+    def give_up(signum, frame):
+        raise SystemExit(f"bench: stopped by signal {signum} (deadline {seconds}s or SIGTERM)")
+    signal.signal(signal.SIGALRM, give_up)
+    signal.signal(signal.SIGTERM, give_up)
+    signal.alarm(seconds)
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
+    bound_run_time(args.max_seconds)
     with session.run() as run:
         print(f"machine: {machine()}")
         print(f"broker: RabbitMQ vhost {run.vhost.name}; databases: {run.databases.kind}\n")

@@ -3,6 +3,7 @@ import contextlib
 import logging
 import os
 import secrets
+import signal
 import sys
 import tempfile
 import warnings
@@ -79,9 +80,30 @@ def run():
             os.environ.update({k: v for k, v in current.env.items() if k != "PYTHONPATH"})
             yield current
         finally:
-            if current:
-                current.processes.stop_all()
-            vhost.delete()
-            databases.drop()
+            with _shielded():
+                _each(current.processes.stop_all if current else None, vhost.delete,
+                      databases.drop)
             os.environ.clear()
             os.environ.update(saved)
+
+
+@contextlib.contextmanager
+def _shielded():
+    """No deadline alarm and no SIGTERM while cleaning up, or the cleanup itself is cut short."""
+    signal.alarm(0)
+    previous = signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _each(*steps) -> None:
+    """Run every cleanup step even if one fails; report failures on stderr."""
+    for step in steps:
+        if step is None:
+            continue
+        try:
+            step()
+        except Exception as exc:  # keep cleaning up
+            print(f"bench: cleanup step {step.__qualname__} failed: {exc!r}", file=sys.stderr)
