@@ -53,7 +53,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=1000, help="timed calls per case")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--max-seconds", type=int, default=600)
     args = parser.parse_args(argv)
+    session.bound_run_time(args.max_seconds)
     with session.run() as run:
         print(f"databases: {run.databases.kind}")
         run.migrate()

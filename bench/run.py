@@ -8,7 +8,7 @@ import argparse
 import datetime
 import os
 import shutil
-import signal
+import statistics
 import sys
 import warnings
 from pathlib import Path
@@ -18,8 +18,6 @@ warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-
-import statistics  # noqa: E402
 
 from bench import load, roundtrip, session, web  # noqa: E402
 from bench.stats import ratio, table  # noqa: E402
@@ -116,30 +114,28 @@ def keep_logs(run, target: Path) -> None:
     print(f"logs copied to {target}")
 
 
-def bound_run_time(seconds: int) -> None:
-    """Past the deadline, or on SIGTERM, unwind so that everything started is cleaned up."""
-    def give_up(signum, frame):
-        raise SystemExit(f"bench: stopped by signal {signum} (deadline {seconds}s or SIGTERM)")
-    signal.signal(signal.SIGALRM, give_up)
-    signal.signal(signal.SIGTERM, give_up)
-    signal.alarm(seconds)
-
-
 def main(argv=None) -> int:
     args = parse_args(argv)
-    bound_run_time(args.max_seconds)
+    session.bound_run_time(args.max_seconds)
     with session.run() as run:
         print(f"machine: {machine()}")
         print(f"broker: RabbitMQ vhost {run.vhost.name}; databases: {run.databases.kind}\n")
-        run.migrate()
-        run.start_services()
-        report_rpc(roundtrip.measure(run.processes, run.amqp_uri, args.calls, args.warmup,
-                                     args.rounds))
-        if not args.skip_web:
-            report_web(measure_web(run, args))
-            report_breakdown(run)
-        if args.keep_logs:
-            keep_logs(run, Path(args.keep_logs))
+        summary = []
+        try:
+            run.migrate()
+            run.start_services()
+            rpc = report_rpc(roundtrip.measure(run.processes, run.amqp_uri, args.calls,
+                                               args.warmup, args.rounds))
+            summary.append([f"RPC identity.health / raw pika (target <= {RPC_TARGET:.1f})", rpc])
+            if not args.skip_web:
+                home = report_web(measure_web(run, args))
+                report_breakdown(run)
+                summary.append(["portal home / hello-world, requests per second", home])
+            print(table(["summary (ratios measured in this run)", "ratio"],
+                        [[name, f"{value:.3f}"] for name, value in summary]))
+        finally:
+            if args.keep_logs:
+                keep_logs(run, Path(args.keep_logs))
     return 0
 
 

@@ -55,6 +55,15 @@ class Run:
         return started
 
 
+def bound_run_time(seconds: int) -> None:
+    """Past the deadline, or on SIGTERM, unwind so that everything started is cleaned up."""
+    def give_up(signum, frame):
+        raise SystemExit(f"bench: stopped by signal {signum} (deadline {seconds}s or SIGTERM)")
+    signal.signal(signal.SIGALRM, give_up)
+    signal.signal(signal.SIGTERM, give_up)
+    signal.alarm(seconds)
+
+
 def quiet_client_logs() -> None:
     """The polling for services to come up makes py-amqp and nameko chatty on stderr."""
     logging.getLogger("amqp").setLevel(logging.ERROR)
