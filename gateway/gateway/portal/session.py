@@ -4,10 +4,6 @@ import functools
 
 from flask import current_app, flash, g, redirect, request, url_for
 
-from identity.exceptions import SessionInvalid
-
-from ..rpc_access import get_rpc
-
 
 def cookie_path() -> str:
     return f"/portal/{g.slug}/"
@@ -43,16 +39,13 @@ def login_required(view):
 
     @functools.wraps(view)
     def wrapped(**kwargs):
-        token = current_token()
-        if token is None:
+        if g.get("portal") is not None:  # resolved by the blueprint's before_request
+            return view(**kwargs)
+        if not g.get("session_ended"):
             return redirect(url_for(".login"))
-        try:
-            g.portal = get_rpc().identity.resolve_session(g.slug, token)
-        except SessionInvalid:
-            flash("session_ended")
-            response = redirect(url_for(".login"))
-            forget_session(response)
-            return response
-        return view(**kwargs)
+        flash("session_ended")
+        response = redirect(url_for(".login"))
+        forget_session(response)
+        return response
 
     return wrapped
