@@ -2,7 +2,7 @@
 
 Both are sequential calls from one client, measured in interleaved rounds so
 that both see the same machine noise. A third series, RpcClientPool calling a
-nameko echo service (no database, nameko's default publishing), separates
+nameko echo service (no database, the portal's rpc entrypoint), separates
 nameko's own RPC cost from identity.health's database query.
 """
 import sys
@@ -13,10 +13,9 @@ from gateway.rpc import RpcClientPool
 from .echo import EchoClient
 from .processes import Processes, wait_until
 from .stats import Latency
-from .variant_service import service_name
+from .echo_service import SERVICE_NAME as NAMEKO_ECHO
 
 ECHO_QUEUE = "bench-echo"
-NAMEKO_ECHO = service_name("echo", "default")
 
 
 def timed(call, count: int) -> list[int]:
@@ -33,8 +32,7 @@ def measure(processes: Processes, amqp_uri: str, calls: int, warmup: int, rounds
     """{"pika": ..., "rpc": identity.health, "nameko_echo": ...} latencies."""
     servers = [processes.start("echo-server", [sys.executable, "-m", "bench.echo", amqp_uri,
                                                ECHO_QUEUE]),
-               processes.start("nameko-echo", [sys.executable, "-m", "bench.variant_service",
-                                               "echo", "default"])]
+               processes.start("nameko-echo", [sys.executable, "-m", "bench.echo_service"])]
     pool = RpcClientPool(amqp_uri, size=1, timeout=10)
     try:
         wait_until(lambda: "echo-ready" in processes.tail("echo-server"), 30, "pika echo server")

@@ -1,6 +1,7 @@
 """The health RPC every service answers."""
-from nameko.rpc import rpc
 from sqlalchemy import text
+
+from .rpc import rpc
 
 
 class HealthRpc:

@@ -15,7 +15,17 @@ def var_dir() -> Path:
 
 
 def amqp_uri() -> str:
-    return os.environ.get("AMQP_URI", DEFAULT_AMQP_URI)
+    return pure_python_amqp(os.environ.get("AMQP_URI", DEFAULT_AMQP_URI))
+
+
+def pure_python_amqp(uri: str) -> str:
+    """``amqp://`` as ``pyamqp://``: the same protocol and client library (py-amqp).
+
+    For ``amqp://`` kombu tries to import the optional C client librabbitmq on
+    every new Connection object, and nameko makes one per publish; the failed
+    import is not cached. Naming the transport skips that (docs/performance.md).
+    """
+    return "pyamqp://" + uri[len("amqp://"):] if uri.startswith("amqp://") else uri
 
 
 def database_url(service: str) -> str:

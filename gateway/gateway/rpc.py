@@ -13,8 +13,12 @@ import queue
 import threading
 
 from kombu.exceptions import OperationalError
+from nameko.constants import NON_PERSISTENT
 from nameko.exceptions import RpcTimeout
-from nameko.standalone.rpc import ClusterRpcProxy
+from nameko.rpc import ServiceProxy
+from nameko.standalone.rpc import ClusterProxy, ClusterRpcProxy
+
+from portal_common.settings import pure_python_amqp
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +31,27 @@ class PoolExhausted(Exception):
     """Every proxy stayed lent out for the whole timeout."""
 
 
+class _TransientClusterProxy(ClusterProxy):
+    """Requests as transient messages (docs/performance.md; the services' replies
+    are transient too, see portal_common.rpc). Publisher confirms stay on, so a
+    call to a service that is not running still fails at once (UnknownService)."""
+
+    def __getattr__(self, name):
+        if name not in self._proxies:
+            self._proxies[name] = ServiceProxy(self._worker_ctx, name, self._reply_listener,
+                                               delivery_mode=NON_PERSISTENT)
+        return self._proxies[name]
+
+
+class TransientClusterRpcProxy(ClusterRpcProxy):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._proxy = _TransientClusterProxy(self._worker_ctx, self._reply_listener)
+
+
 class RpcClientPool:
     def __init__(self, amqp_uri: str, size: int = 8, timeout: float = 10.0):
-        self.config = {"AMQP_URI": amqp_uri}
+        self.config = {"AMQP_URI": pure_python_amqp(amqp_uri)}
         self.size = size
         self.timeout = timeout
         self._idle: queue.LifoQueue = queue.LifoQueue()
@@ -37,7 +59,7 @@ class RpcClientPool:
         self._lock = threading.Lock()
 
     def _new_proxy(self, timeout):
-        runner = ClusterRpcProxy(self.config, timeout=timeout)
+        runner = TransientClusterRpcProxy(self.config, timeout=timeout)
         return runner, runner.start()
 
     def _borrow(self):

@@ -1,8 +1,7 @@
 """identity over nameko RPC: load → act → commit → dump."""
-from nameko.rpc import rpc
-
 from portal_common.events import OutboxRelay
 from portal_common.health import HealthRpc
+from portal_common.rpc import rpc
 
 from . import operations as ops
 from .dependencies import identity_database

@@ -4,11 +4,11 @@ import logging
 import eventlet
 from marshmallow import ValidationError
 from nameko.events import event_handler
-from nameko.rpc import rpc
 from nameko.timer import timer
 
 from portal_common.events import OutboxRelay, handles_once
 from portal_common.health import HealthRpc
+from portal_common.rpc import rpc
 
 from . import config
 from . import operations as ops
