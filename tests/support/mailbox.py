@@ -15,54 +15,66 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class _Collector:
-    def __init__(self):
-        self.messages = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        with self.lock:
-            self.messages.append({"rcpt_tos": list(envelope.rcpt_tos), "message": message})
-        return "250 Message accepted for delivery"
+def wait_until(predicate, timeout=10.0, interval=0.05, what="condition"):
+    """The predicate's first truthy value, polled until ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)  # cooperative under eventlet's patching
+    raise AssertionError(f"{what} not met within {timeout}s")
 
 
 class Mailbox:
-    def __init__(self):
-        self.port = free_port()
-        self._collector = _Collector()
-        self._controller = Controller(self._collector, hostname="127.0.0.1", port=self.port)
+    """A real SMTP server on a local port; keeps each message as received.
+
+    ``port`` may be chosen ahead (to start the server later than its users).
+    """
+
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
+        self._received = []
+        self._lock = threading.Lock()
+        self._controller = None
 
     @property
     def url(self) -> str:
         return f"smtp://127.0.0.1:{self.port}"
 
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self._lock:
+            self._received.append({"rcpt_tos": list(envelope.rcpt_tos), "message": message})
+        return "250 Message accepted for delivery"
+
     def start(self):
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
         self._controller.start()
         return self
 
     def stop(self):
-        self._controller.stop()
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
 
     def messages(self, to: str | None = None) -> list:
-        with self._collector.lock:
-            items = list(self._collector.messages)
+        with self._lock:
+            items = list(self._received)
         return [m["message"] for m in items if to is None or to in m["rcpt_tos"]]
 
     def wait_for(self, to: str, count: int = 1, timeout: float = 30.0) -> list:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = self.messages(to)
-            if len(found) >= count:
-                return found
-            time.sleep(0.1)
-        raise AssertionError(f"{count} email(s) to {to} did not arrive within {timeout}s; "
-                             f"got {len(self.messages(to))}")
+        return wait_until(lambda: len(self.messages(to)) >= count and self.messages(to),
+                          timeout=timeout, what=f"{count} email(s) to {to}")
 
 
 def text_of(message) -> str:
-    part = message.get_body(preferencelist=("plain", "html"))
-    return part.get_content()
+    """The plain-text part, with plain newlines."""
+    return message.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
+
+
+def html_of(message) -> str:
+    return message.get_body(preferencelist=("html",)).get_content()
 
 
 def invitation_link(message) -> str:

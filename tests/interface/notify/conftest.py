@@ -1,86 +1,17 @@
 """notify against real RabbitMQ, PostgreSQL and a real SMTP server (aiosmtpd)."""
-import email
-import email.policy
-import socket
-import threading
-import time
 import uuid
 from datetime import timedelta
 
-import eventlet
 import pytest
-from aiosmtpd.controller import Controller
 from nameko.events import event_handler
 from nameko.standalone.events import event_dispatcher
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from notify.service import NotifyService
 from portal_common.timeutil import utcnow
+from tests.support.mailbox import Mailbox
 
 BASE_URL = "https://portal.interface.test"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until(predicate, timeout=10.0, interval=0.05, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        eventlet.sleep(interval)
-    raise AssertionError(f"{what} not met within {timeout}s")
-
-
-class Mailbox:
-    """A real SMTP server on a local port; keeps each message as received."""
-
-    def __init__(self, port=None):
-        self.port = port or free_port()
-        self.received = []
-        self._lock = threading.Lock()
-        self._controller = None
-
-    @property
-    def url(self) -> str:
-        return f"smtp://127.0.0.1:{self.port}"
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        with self._lock:
-            self.received.append({"rcpt_tos": list(envelope.rcpt_tos), "message": message})
-        return "250 Message accepted for delivery"
-
-    def start(self):
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self._controller.start()
-        return self
-
-    def stop(self):
-        if self._controller is not None:
-            self._controller.stop()
-            self._controller = None
-
-    def messages(self, to=None) -> list:
-        with self._lock:
-            items = list(self.received)
-        return [m["message"] for m in items if to is None or to in m["rcpt_tos"]]
-
-    def wait_for(self, to, count=1, timeout=10.0) -> list:
-        return wait_until(lambda: len(self.messages(to)) >= count and self.messages(to),
-                          timeout=timeout, what=f"{count} email(s) to {to}")
-
-
-def text_of(message) -> str:
-    return message.get_body(("plain",)).get_content().replace("\r\n", "\n")
-
-
-def html_of(message) -> str:
-    return message.get_body(("html",)).get_content()
 
 
 class NotifyEvents:

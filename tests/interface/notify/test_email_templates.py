@@ -2,7 +2,8 @@
 import pytest
 
 from notify.exceptions import EmailTemplateInvalid, EmailTemplateNotFound
-from tests.interface.notify.conftest import BASE_URL, invited, text_of
+from tests.interface.notify.conftest import BASE_URL, invited
+from tests.support.mailbox import text_of
 
 
 def test_a_customized_template_is_what_the_contact_receives(start_notify, mailbox, publish,

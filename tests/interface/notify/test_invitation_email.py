@@ -4,7 +4,8 @@ import email.policy
 
 import eventlet
 
-from tests.interface.notify.conftest import (BASE_URL, html_of, invited, text_of, wait_until)
+from tests.interface.notify.conftest import BASE_URL, invited
+from tests.support.mailbox import html_of, text_of, wait_until
 
 
 def test_spanish_invitation_with_the_staff_password(start_notify, mailbox, publish,

@@ -5,7 +5,8 @@ import eventlet
 import requests
 from nameko.messaging import QueueConsumer
 
-from tests.interface.notify.conftest import Mailbox, free_port, invited, text_of, wait_until
+from tests.interface.notify.conftest import invited
+from tests.support.mailbox import Mailbox, free_port, text_of, wait_until
 from tests.support.rabbit import AUTH, MANAGEMENT
 
 
