@@ -45,3 +45,19 @@ class InvitationInvalid(NotFound):
 
 class TooManyAttempts(Throttled):
     pass
+
+
+class WrongPassword(AuthenticationFailed):
+    """The current password given to change it is not the contact's password."""
+
+
+class MessageLimitReached(Throttled):
+    """A contact has sent as many messages to the business as the limits allow for now.
+
+    ``details``: ``retry_after`` (seconds), ``retry_at`` (ISO-8601 UTC), ``limit`` and
+    ``window`` (``"hour"`` or ``"day"``).
+    """
+
+
+class ReviewLimitReached(Throttled):
+    """A contact has written as many reviews as the daily limit allows (details as above)."""

@@ -1,5 +1,6 @@
 """identity's own tables. No other service reads them."""
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, Index
+from sqlalchemy import (Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from portal_common.db import UTCDateTime, id_column
@@ -157,6 +158,45 @@ class LoginAttempt(Base):
     email: Mapped[str] = mapped_column(String(254))
     ip: Mapped[str] = mapped_column(String(45))
     at = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CustomerMessage(Base):
+    """An email a contact wrote to the organization from the portal ("Send email").
+
+    Kept so the per-contact sending limit can be counted, and so what was sent can
+    be shown again; notify delivers it to the organization's address.
+    """
+
+    __tablename__ = "customer_messages"
+    __table_args__ = (Index("ix_customer_messages_contact_at", "contact_id", "created_at"),
+                      Index("ix_customer_messages_org_customer", "organization_id", "customer_id"))
+
+    id: Mapped[str] = id_column()
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"))
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"))
+    contact_id: Mapped[str] = mapped_column(ForeignKey("contacts.id"))
+    subject: Mapped[str] = mapped_column(String(200))
+    message: Mapped[str] = mapped_column(Text)
+    contact_email: Mapped[str] = mapped_column(String(254))
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+class Review(Base):
+    """A contact's review of the organization: a rating from 1 to 5 and a message."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="ck_reviews_rating"),
+                      Index("ix_reviews_org_created", "organization_id", "created_at"),
+                      Index("ix_reviews_org_customer", "organization_id", "customer_id"),
+                      Index("ix_reviews_contact_at", "contact_id", "created_at"))
+
+    id: Mapped[str] = id_column()
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"))
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"))
+    contact_id: Mapped[str] = mapped_column(ForeignKey("contacts.id"))
+    rating: Mapped[int] = mapped_column(Integer)
+    message: Mapped[str] = mapped_column(Text)
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
 
 class Outbox(OutboxMixin, Base):

@@ -6,6 +6,7 @@ place. Every function that touches a customer's data takes the organization,
 and, for portal calls, the customer it acts for: an object of another
 organization or customer is "not found".
 """
+import math
 import re
 import unicodedata
 from datetime import timedelta
@@ -14,7 +15,7 @@ from marshmallow import ValidationError
 from sqlalchemy import and_, delete, exists, func, or_, select
 
 from portal_common import settings
-from portal_common.errors import validation_error
+from portal_common.errors import ValidationFailed, validation_error
 from portal_common.events import record_event
 from portal_common.timeutil import utcnow
 
@@ -22,10 +23,11 @@ from . import schemas, security
 from .events import SCHEMAS as EVENT_SCHEMAS
 from .exceptions import (ContactHasNoEmail, ContactNotFound, CustomerNotFound,
                          EmailAlreadyInUse, InvalidApiKey, InvalidCredentials,
-                         InvitationInvalid, OrganizationNotFound, SessionInvalid,
-                         TooManyAttempts)
-from .models import (ApiKey, Contact, Customer, Invitation, LoginAttempt, Organization,
-                     Outbox, PortalSession)
+                         InvitationInvalid, MessageLimitReached, OrganizationNotFound,
+                         PasswordPolicyViolation, ReviewLimitReached, SessionInvalid,
+                         TooManyAttempts, WrongPassword)
+from .models import (ApiKey, Contact, Customer, CustomerMessage, Invitation, LoginAttempt,
+                     Organization, Outbox, PortalSession, Review)
 
 INVITATION_TTL = timedelta(days=settings.env_int("PORTAL_INVITATION_TTL_DAYS", 7))
 SESSION_IDLE = timedelta(minutes=settings.env_int("PORTAL_SESSION_IDLE_MINUTES", 30))
@@ -39,6 +41,13 @@ FREE_FAILURES = 5
 BASE_DELAY_SECONDS = 15
 MAX_DELAY_SECONDS = 15 * 60
 PER_ADDRESS_FAILURES = 50
+# What one contact may send from the portal: emails to the business per hour and per
+# day, reviews per day (each at least 1).
+MESSAGES_PER_HOUR = max(1, settings.env_int("PORTAL_MESSAGES_PER_HOUR", 5))
+MESSAGES_PER_DAY = max(1, settings.env_int("PORTAL_MESSAGES_PER_DAY", 20))
+REVIEWS_PER_DAY = max(1, settings.env_int("PORTAL_REVIEWS_PER_DAY", 5))
+SAME_PASSWORD = "Choose a password different from your current one."
+WRONG_PASSWORD = "The current password is not correct."
 
 
 def load(schema, data, partial=False):
@@ -515,3 +524,270 @@ def revoke_session(session, slug: str, token: str) -> None:
         PortalSession.organization_id == org.id, PortalSession.revoked_at.is_(None)))
     if row is not None:
         row.revoked_at = utcnow()
+
+
+# --- what a contact does in the portal ----------------------------------------------
+#
+# Each call takes the organization, customer and contact of the gateway's resolved
+# session and checks them here again: the contact must belong to the customer, the
+# customer to the organization, and the contact must still have portal access.
+
+def portal_actor(session, organization_id: str, customer_id: str, contact_id: str,
+                 lock: bool = False) -> tuple[Organization, Customer, Contact]:
+    org = get_organization(session, organization_id)
+    customer = get_customer(session, organization_id, customer_id)
+    query = select(Contact).where(
+        Contact.id == contact_id, Contact.customer_id == customer.id,
+        Contact.organization_id == org.id, Contact.deleted_at.is_(None), Contact.portal_enabled)
+    if lock:  # one contact's sends one after the other, so a limit cannot be raced
+        query = query.with_for_update()
+    contact = session.scalar(query)
+    if contact is None:
+        raise ContactNotFound("Contact not found.")
+    return org, customer, contact
+
+
+def _cleaned(data, multiline: tuple = ()) -> dict:
+    """Form input as it is kept: surrounding blanks off, line breaks as \\n."""
+    if not isinstance(data, dict):
+        return data
+    cleaned = {}
+    for key, value in data.items():
+        if isinstance(value, str):
+            value = value.strip()
+            if key in multiline:
+                value = value.replace("\r\n", "\n").replace("\r", "\n")
+        cleaned[key] = value
+    return cleaned
+
+
+def update_portal_details(session, organization_id: str, customer_id: str, contact_id: str,
+                          section: str, data: dict) -> list[dict]:
+    """Save one section of My details; returns the changes, old → new.
+
+    Only the fields given are changed. Nothing is written and nothing published
+    when no value differs from the stored one.
+    """
+    _org, customer, contact = portal_actor(session, organization_id, customer_id, contact_id)
+    if section not in schemas.DETAIL_SECTIONS:
+        raise ValidationFailed("Unknown section of the details.",
+                               {"section": [f"Use one of: {', '.join(schemas.DETAIL_SECTIONS)}."]})
+    schema_class, owner, prefix = schemas.DETAIL_SECTIONS[section]
+    schema = schema_class()
+    values = load(schema, _cleaned(data), partial=True)
+    target = customer if owner == "customer" else contact
+    changes = []
+    for field in schema.fields:
+        if field not in values:
+            continue
+        old, new = getattr(target, prefix + field) or "", values[field]
+        if old != new:
+            changes.append({"field": field, "old": old, "new": new})
+            setattr(target, prefix + field, new)
+    if changes:
+        emit(session, "customer_details_updated", organization_id, {
+            "customer_id": customer.id, "contact_id": contact.id, "section": section,
+            "changes": changes})
+    return changes
+
+
+def _live_session(session, organization_id: str, contact_id: str, token: str) -> PortalSession:
+    row = session.scalar(select(PortalSession).where(
+        PortalSession.token_hash == security.token_hash(token or ""),
+        PortalSession.organization_id == organization_id,
+        PortalSession.contact_id == contact_id))
+    now = utcnow()
+    if (row is None or row.revoked_at is not None or row.expires_at <= now
+            or row.last_seen_at + SESSION_IDLE <= now):
+        raise SessionInvalid("Your session has ended. Please log in again.")
+    return row
+
+
+def change_password(session, organization_id: str, customer_id: str, contact_id: str,
+                    session_token: str, data: dict, ip: str = "") -> int:
+    """Replace the contact's password; returns how many other sessions were ended.
+
+    The old password must be right; wrong ones count with the login failures of the
+    same email and client address and are slowed down the same way. The session
+    the change is made from stays; every other session of the contact, and any
+    unused invitation link, ends.
+    """
+    values = load(schemas.PasswordChangeSchema(), data)
+    org, customer, contact = portal_actor(session, organization_id, customer_id, contact_id)
+    current = _live_session(session, org.id, contact.id, session_token)
+    email = contact.email.lower()
+    ip = (ip or "")[:45]
+    _throttle_check(session, org.id, email, ip)
+    if not security.verify_password(contact.password_hash, values["old_password"]):
+        session.add(LoginAttempt(organization_id=org.id, email=email, ip=ip))
+        session.commit()
+        raise WrongPassword(WRONG_PASSWORD, {"old_password": [WRONG_PASSWORD]})
+    security.check_password_policy(values["new_password"], contact.email)
+    if security.verify_password(contact.password_hash, values["new_password"]):
+        raise PasswordPolicyViolation("The password does not meet the password policy.",
+                                      {"password": [SAME_PASSWORD],
+                                       "policy": security.POLICY_TEXT["en"]})
+    now = utcnow()
+    session.execute(delete(LoginAttempt).where(LoginAttempt.organization_id == org.id,
+                                               LoginAttempt.email == email,
+                                               LoginAttempt.ip == ip))
+    contact.password_hash = security.hash_password(values["new_password"])
+    contact.password_changed_at = now
+    ended = 0
+    for row in session.scalars(select(PortalSession).where(
+            PortalSession.contact_id == contact.id, PortalSession.revoked_at.is_(None),
+            PortalSession.id != current.id)):
+        row.revoked_at = now
+        ended += 1
+    for invitation in session.scalars(select(Invitation).where(
+            Invitation.contact_id == contact.id, Invitation.used_at.is_(None),
+            Invitation.revoked_at.is_(None))):
+        invitation.revoked_at = now
+    emit(session, "contact_password_changed", org.id, {
+        "customer_id": customer.id, "contact_id": contact.id, "email": contact.email,
+        "name": contact.name or customer.display_name,
+        "language": customer.language or org.language})
+    return ended
+
+
+def _check_limits(session, model, contact_id: str, limits, error_class, noun: str) -> None:
+    """Refuse when the contact already sent ``limit`` rows of ``model`` within a window.
+
+    ``limits`` is ``[(window name, timedelta, limit), ...]``; the refusal says when the
+    oldest counted row leaves the window, i.e. when one more is allowed.
+    """
+    now = utcnow()
+    refusal = None
+    for name, window, limit in limits:
+        times = session.scalars(select(model.created_at).where(
+            model.contact_id == contact_id, model.created_at > now - window)
+            .order_by(model.created_at)).all()
+        if len(times) >= limit:
+            retry_at = times[len(times) - limit] + window
+            if refusal is None or retry_at > refusal[0]:
+                refusal = (retry_at, name, limit)
+    if refusal is not None:
+        retry_at, name, limit = refusal
+        seconds = max(1, math.ceil((retry_at - now).total_seconds()))
+        raise error_class(
+            f"You have reached the limit of {limit} {noun} per {name}. "
+            f"Try again after {retry_at.isoformat(timespec='seconds')}.",
+            {"retry_after": str(seconds), "retry_at": retry_at.isoformat(timespec="seconds"),
+             "limit": limit, "window": name})
+
+
+def send_customer_message(session, organization_id: str, customer_id: str, contact_id: str,
+                          data: dict) -> CustomerMessage:
+    """Keep a contact's email to the business and announce it (notify delivers it)."""
+    values = load(schemas.CustomerMessageInputSchema(), _cleaned(data, ("message",)))
+    org, customer, contact = portal_actor(session, organization_id, customer_id, contact_id,
+                                          lock=True)
+    _check_limits(session, CustomerMessage, contact.id,
+                  [("hour", timedelta(hours=1), MESSAGES_PER_HOUR),
+                   ("day", timedelta(days=1), MESSAGES_PER_DAY)],
+                  MessageLimitReached, "messages")
+    row = CustomerMessage(organization_id=org.id, customer_id=customer.id,
+                          contact_id=contact.id, subject=values["subject"],
+                          message=values["message"], contact_email=contact.email,
+                          created_at=utcnow())
+    session.add(row)
+    session.flush()
+    emit(session, "customer_message_sent", org.id, {
+        "customer_id": customer.id, "contact_id": contact.id, "message_id": row.id,
+        "subject": row.subject, "message": row.message, "contact_email": contact.email,
+        "contact_name": contact.name or customer.display_name})
+    return row
+
+
+def submit_review(session, organization_id: str, customer_id: str, contact_id: str,
+                  data: dict) -> dict:
+    values = load(schemas.ReviewInputSchema(), _cleaned(data, ("message",)))
+    org, customer, contact = portal_actor(session, organization_id, customer_id, contact_id,
+                                          lock=True)
+    _check_limits(session, Review, contact.id, [("day", timedelta(days=1), REVIEWS_PER_DAY)],
+                  ReviewLimitReached, "reviews")
+    row = Review(organization_id=org.id, customer_id=customer.id, contact_id=contact.id,
+                 rating=values["rating"], message=values["message"], created_at=utcnow())
+    session.add(row)
+    session.flush()
+    emit(session, "review_submitted", org.id, {
+        "customer_id": customer.id, "contact_id": contact.id, "review_id": row.id,
+        "rating": row.rating, "message": row.message})
+    return _review_out(row, customer, contact)
+
+
+def _review_out(review: Review, customer: Customer, contact: Contact) -> dict:
+    return {"id": review.id, "customer_id": review.customer_id,
+            "customer_name": customer.display_name, "contact_id": review.contact_id,
+            "contact_name": contact.name, "contact_email": contact.email,
+            "rating": review.rating, "message": review.message,
+            "created_at": review.created_at}
+
+
+def list_reviews(session, organization_id: str, query: dict, customer_id: str | None = None,
+                 contact_id: str | None = None) -> dict:
+    """Staff's list of reviews: the organization's, or one customer's, or one contact's.
+
+    A customer or contact named in the path that is not the organization's is "not
+    found"; in the query string it only filters (and finds nothing).
+    """
+    if customer_id is None:
+        schema = schemas.ReviewListQuerySchema()
+    elif contact_id is None:
+        schema = schemas.CustomerReviewQuerySchema()
+    else:
+        schema = schemas.ReviewQuerySchema()
+    params = load(schema, query)
+    conditions = [Review.organization_id == organization_id, Customer.deleted_at.is_(None)]
+    if customer_id is not None:
+        get_customer(session, organization_id, customer_id)
+        conditions.append(Review.customer_id == customer_id)
+        if contact_id is not None:
+            get_contact(session, organization_id, customer_id, contact_id)
+            conditions.append(Review.contact_id == contact_id)
+    if params.get("customer_id"):
+        conditions.append(Review.customer_id == params["customer_id"])
+    if params.get("contact_id"):
+        conditions.append(Review.contact_id == params["contact_id"])
+    if params["rating"] is not None:
+        conditions.append(Review.rating == params["rating"])
+    base = (select(Review, Customer, Contact)
+            .join(Customer, Customer.id == Review.customer_id)
+            .join(Contact, Contact.id == Review.contact_id)
+            .where(*conditions))
+    total = session.scalar(select(func.count()).select_from(base.subquery()))
+    column = getattr(Review, params["sort"].lstrip("-"))
+    order = column.desc() if params["sort"].startswith("-") else column.asc()
+    rows = session.execute(base.order_by(order, Review.created_at.desc(), Review.id)
+                           .offset((params["page"] - 1) * params["per_page"])
+                           .limit(params["per_page"])).all()
+    return {"reviews": [_review_out(*row) for row in rows], "total": total,
+            "page": params["page"], "per_page": params["per_page"]}
+
+
+def get_activity_context(session, organization_id: str, customer_id: str,
+                         contact_id: str | None = None) -> dict:
+    """Who acted, for consumers that name them (notify's emails and feed).
+
+    Soft-deleted customers and contacts are found too, so an event published
+    before a deletion still renders; anything of another organization is not.
+    """
+    org = get_organization(session, organization_id)
+    customer = session.scalar(select(Customer).where(Customer.id == customer_id,
+                                                     Customer.organization_id == org.id))
+    if customer is None:
+        raise CustomerNotFound("Customer not found.")
+    contact = None
+    if contact_id is not None:
+        contact = session.scalar(select(Contact).where(
+            Contact.id == contact_id, Contact.customer_id == customer.id,
+            Contact.organization_id == org.id))
+        if contact is None:
+            raise ContactNotFound("Contact not found.")
+    return {
+        "organization": {"id": org.id, "name": org.name, "slug": org.slug, "email": org.email,
+                         "language": org.language, "timezone": org.timezone},
+        "customer": {"id": customer.id, "display_name": customer.display_name},
+        "contact": None if contact is None else {
+            "id": contact.id, "name": contact.name or contact.email, "email": contact.email},
+    }

@@ -4,18 +4,87 @@ from zoneinfo import available_timezones
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_dump, validate, validates
 
+from .countries import COUNTRY_CODES
+
+# The words of identity's refusals. The portal translates each of them (gateway
+# portal/messages.py keeps the same sentences as keys), so change both together.
+TOO_LONG = "Use at most {max} characters."
+FILL_IN = "Fill in this field."
+CONTROL_CHARACTERS = "Remove the control characters (such as line breaks) from this field."
+NOT_AN_EMAIL = "Not a valid email address."
+PHONE_CHARACTERS = "Use digits, spaces and + ( ) - . only."
+COUNTRY_CODE = "Use a two-letter ISO 3166 country code, e.g. ES."
+POSTAL_CODE_CHARACTERS = "Use letters, digits, spaces and hyphens only."
+WEB_ADDRESS = "Enter a web address such as https://www.example.com."
+RATING = "Choose a rating from 1 to 5."
+
 LANGUAGES = ("es", "en")
 CURRENCY = validate.Regexp(r"^[A-Z]{3}$", error="Use a three-letter ISO 4217 code, e.g. EUR.")
-COUNTRY = validate.Regexp(r"^([A-Z]{2})?$", error="Use a two-letter ISO 3166 country code, e.g. ES.")
-PHONE = validate.Regexp(r"^[0-9+()\-. ]{0,40}$", error="Use digits, spaces and + ( ) - . only.")
 SLUG = validate.Regexp(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$",
                        error="Use lower-case letters, digits and hyphens.")
 _TIMEZONES = frozenset(available_timezones())
+# Control characters (C0, DEL, C1) and the Unicode line/paragraph separators. NUL in
+# particular would be refused by PostgreSQL itself, as an error instead of an answer.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def text(max_length: int, **kwargs) -> fields.String:
-    kwargs.setdefault("load_default", "")
-    return fields.String(validate=validate.Length(max=max_length), **kwargs)
+def _no_control_characters(pattern):
+    def check(value):
+        if isinstance(value, str) and pattern.search(value):
+            raise ValidationError(CONTROL_CHARACTERS)
+    return check
+
+
+def text(max_length: int, *, required: bool = False, multiline: bool = False,
+         **kwargs) -> fields.String:
+    """Free text: at most ``max_length`` characters and no control characters (line
+    breaks only where ``multiline``); ``required`` also refuses a blank value."""
+    validators = [_no_control_characters(_CONTROL_MULTILINE if multiline else _CONTROL),
+                  _length(max_length, required)]
+    if required:
+        kwargs["required"] = True
+        kwargs.setdefault("error_messages", {"required": FILL_IN, "null": FILL_IN})
+    else:
+        kwargs.setdefault("load_default", "")
+    return fields.String(validate=validators, **kwargs)
+
+
+def _length(max_length: int, required: bool):
+    def check(value):
+        if required and not value.strip():
+            raise ValidationError(FILL_IN)
+        if len(value) > max_length:
+            raise ValidationError(TOO_LONG.format(max=max_length))
+    return check
+
+
+def _country(value):
+    if value and value not in COUNTRY_CODES:
+        raise ValidationError(COUNTRY_CODE)
+
+
+_WEB_ADDRESS = re.compile(r"(https?://)?[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)*"
+                          r"\.[^\W\d_]{2,}(?::\d{1,5})?(?:[/?#][^\s<>\"'`\\]*)?",
+                          re.IGNORECASE)
+
+
+def _website(value):
+    """Blank, or a web address (the scheme is optional; only http and https)."""
+    if not value:
+        return
+    if len(value) > 200:
+        raise ValidationError(TOO_LONG.format(max=200))
+    if not _WEB_ADDRESS.fullmatch(value):
+        raise ValidationError(WEB_ADDRESS)
+
+
+COUNTRY = _country
+PHONE = validate.And(validate.Length(max=40, error=TOO_LONG),
+                     validate.Regexp(r"^[0-9+()\-. ]*$", error=PHONE_CHARACTERS))
+POSTAL_CODE = validate.And(validate.Length(max=20, error=TOO_LONG),
+                           validate.Regexp(r"^[0-9A-Za-z \-]*$", error=POSTAL_CODE_CHARACTERS))
+WEBSITE = _website
 
 
 class EmailOrBlank(fields.Email):
@@ -29,6 +98,8 @@ class EmailOrBlank(fields.Email):
 
     def _validate(self, value):
         if value != "":  # the blank allowed above is not an address to check
+            if len(value) > 254:
+                raise ValidationError(TOO_LONG.format(max=254))
             super()._validate(value)
 
 
@@ -38,7 +109,7 @@ class AddressSchema(Schema):
     street2 = text(200)
     city = text(100)
     state = text(100)
-    postal_code = text(20)
+    postal_code = fields.String(load_default="", validate=POSTAL_CODE)
     country = fields.String(load_default="", validate=COUNTRY)
 
 
@@ -125,7 +196,7 @@ class CustomerInputSchema(Schema):
     company_name = text(200)
     email = EmailOrBlank(load_default="")
     phone = fields.String(load_default="", validate=PHONE)
-    website = text(200)
+    website = fields.String(load_default="", validate=WEBSITE)
     currency = fields.String(load_default=None, validate=CURRENCY)
     language = fields.String(load_default=None, allow_none=True,
                              validate=validate.OneOf(LANGUAGES))
@@ -189,6 +260,98 @@ class BulkEnableSchema(Schema):
 class PortalResultSchema(Schema):
     enabled = fields.List(fields.Dict())
     skipped = fields.List(fields.Dict())
+
+
+# --- what a contact does in the portal ------------------------------------------------
+
+class CompanyDetailsSchema(Schema):
+    """The portal's "company" section of My details (the display name stays staff's)."""
+
+    company_name = text(200)
+    email = EmailOrBlank(load_default="")
+    phone = fields.String(load_default="", validate=PHONE)
+    website = fields.String(load_default="", validate=WEBSITE)
+
+
+class ContactDetailsSchema(Schema):
+    """The portal's "contact" section: the logged-in contact's own details. The
+    email address is the user name and is changed by staff only."""
+
+    first_name = text(100)
+    last_name = text(100)
+    phone = fields.String(load_default="", validate=PHONE)
+
+
+# section -> (schema, what the fields belong to, the column prefix)
+DETAIL_SECTIONS = {
+    "company": (CompanyDetailsSchema, "customer", ""),
+    "billing_address": (AddressSchema, "customer", "billing_"),
+    "shipping_address": (AddressSchema, "customer", "shipping_"),
+    "contact": (ContactDetailsSchema, "contact", ""),
+}
+
+
+class PasswordChangeSchema(Schema):
+    old_password = fields.String(required=True, validate=validate.Length(max=128))
+    new_password = fields.String(required=True, validate=validate.Length(max=128))
+
+
+class CustomerMessageInputSchema(Schema):
+    subject = text(200, required=True)
+    message = text(5000, required=True, multiline=True)
+
+
+class CustomerMessageSchema(Schema):
+    id = fields.String()
+    customer_id = fields.String()
+    contact_id = fields.String()
+    subject = fields.String()
+    message = fields.String()
+    created_at = fields.DateTime()
+
+
+class ReviewInputSchema(Schema):
+    rating = fields.Integer(required=True, strict=True,
+                            validate=validate.Range(min=1, max=5, error=RATING),
+                            error_messages={"required": RATING, "null": RATING,
+                                            "invalid": RATING})
+    message = text(2000, required=True, multiline=True)
+
+
+class ReviewSchema(Schema):
+    id = fields.String()
+    customer_id = fields.String()
+    customer_name = fields.String(metadata={"description": "The customer's display name now."})
+    contact_id = fields.String()
+    contact_name = fields.String(metadata={"description": "The contact's name now."})
+    contact_email = fields.String()
+    rating = fields.Integer(metadata={"description": "1 (poor) to 5 (excellent)."})
+    message = fields.String()
+    created_at = fields.DateTime()
+
+
+class ReviewQuerySchema(Schema):
+    """Filters, sort and page of a review list."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    rating = fields.Integer(load_default=None, validate=validate.Range(min=1, max=5),
+                            metadata={"description": "Only reviews with this rating (1-5)."})
+    sort = fields.String(load_default="-created_at", validate=validate.OneOf(
+        ("created_at", "-created_at", "rating", "-rating")))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=200))
+
+
+class CustomerReviewQuerySchema(ReviewQuerySchema):
+    contact_id = fields.String(load_default=None, validate=validate.Length(max=36),
+                               metadata={"description": "Only this contact's reviews."})
+
+
+class ReviewListQuerySchema(CustomerReviewQuerySchema):
+    customer_id = fields.String(load_default=None, validate=validate.Length(max=36),
+                                metadata={"description": "Only this customer's reviews."})
 
 
 def page_of(items, total: int, page: int, per_page: int) -> dict:

@@ -6,11 +6,14 @@ from portal_common.rpc import rpc
 from . import operations as ops
 from .dependencies import identity_database
 from .models import Outbox, ProcessedEvent
-from .schemas import ContactSchema, CustomerSchema, OrganizationSchema, page_of
+from .schemas import (ContactSchema, CustomerMessageSchema, CustomerSchema, OrganizationSchema,
+                      ReviewSchema, page_of)
 
 organization_schema = OrganizationSchema()
 customer_schema = CustomerSchema()
 contact_schema = ContactSchema()
+message_schema = CustomerMessageSchema()
+review_schema = ReviewSchema()
 
 
 class IdentityService(HealthRpc, OutboxRelay):
@@ -150,6 +153,8 @@ class IdentityService(HealthRpc, OutboxRelay):
         self.db.commit()
         return {"organization_id": org.id, "customer_id": contact.customer_id,
                 "contact_id": contact.id, "organization": organization_schema.dump(org),
+                "customer": {"id": contact.customer.id,
+                             "display_name": contact.customer.display_name},
                 "contact": contact_schema.dump(contact)}
 
     @rpc
@@ -165,6 +170,55 @@ class IdentityService(HealthRpc, OutboxRelay):
         customer = ops.get_customer(self.db, organization_id, customer_id)
         return {"organization": organization_schema.dump(org),
                 "customer": customer_schema.dump(customer)}
+
+    # what a contact does in the portal: each call names the organization, customer and
+    # contact of the gateway's resolved session, and identity checks them again
+    @rpc
+    def update_portal_details(self, organization_id, customer_id, contact_id, section, data):
+        """Save one section of My details (company, billing_address, shipping_address,
+        contact); the changes, old → new, are published as customer_details_updated."""
+        changes = ops.update_portal_details(self.db, organization_id, customer_id, contact_id,
+                                            section, data)
+        self._commit()
+        return {"section": section, "changes": changes}
+
+    @rpc
+    def change_password(self, organization_id, customer_id, contact_id, session_token, data,
+                        ip=""):
+        """data: {old_password, new_password}. The session ``session_token`` stays; the
+        contact's other sessions end."""
+        ended = ops.change_password(self.db, organization_id, customer_id, contact_id,
+                                    session_token, data, ip)
+        self._commit()
+        return {"changed": True, "other_sessions_ended": ended}
+
+    @rpc
+    def send_customer_message(self, organization_id, customer_id, contact_id, data):
+        """data: {subject, message}; delivered by notify to the organization's email."""
+        row = ops.send_customer_message(self.db, organization_id, customer_id, contact_id,
+                                        data)
+        self._commit()
+        return message_schema.dump(row)
+
+    @rpc
+    def submit_review(self, organization_id, customer_id, contact_id, data):
+        """data: {rating: 1-5, message}."""
+        review = ops.submit_review(self.db, organization_id, customer_id, contact_id, data)
+        self._commit()
+        return review_schema.dump(review)
+
+    # reviews (staff)
+    @rpc
+    def list_reviews(self, organization_id, query=None, customer_id=None, contact_id=None):
+        result = ops.list_reviews(self.db, organization_id, query or {}, customer_id,
+                                  contact_id)
+        return page_of(review_schema.dump(result["reviews"], many=True), result["total"],
+                       result["page"], result["per_page"])
+
+    # for consumers that name who acted (notify)
+    @rpc
+    def get_activity_context(self, organization_id, customer_id, contact_id=None):
+        return ops.get_activity_context(self.db, organization_id, customer_id, contact_id)
 
     @staticmethod
     def _session_out(token, row):
