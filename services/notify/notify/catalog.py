@@ -20,10 +20,36 @@ accept_url          the single-use link to accept the invitation
 expires_at          when that link expires, in the organization's time zone
 ==================  ==========================================================
 
+``staff_<activity>`` (one per kind of customer activity in :mod:`notify.activities`,
+to the organization's email, in its language) all have:
+
+==================  ==========================================================
+organization_name   the organization's name
+customer_name       the customer's name
+contact_name        the contact person who acted, or empty
+contact_email       that person's email address, or empty
+who                 "contact (customer)", or the customer alone
+occurred_at         when, in the organization's time zone
+==================  ==========================================================
+
+and, per kind: ``document`` ("presupuesto QT-000123") and ``document_number`` for
+the activities on a document; ``reason`` (declined, rejected); ``comment``;
+``amount`` (payments); ``error_code`` and ``remedy`` (a failed payment);
+``section`` and ``changes`` (every changed field, "old → new", one per line);
+``rating`` and ``message`` (a review).
+
+``customer_message`` (a contact writes to the business; to the organization's
+email, Reply-To the contact): the common ones and ``subject``, ``message``.
+
+``password_changed`` (to the contact, in the contact's language): ``contact_name``,
+``organization_name``, ``changed_at``, ``portal_url``.
+
 Templates are Jinja (sandboxed): ``{{ contact_name }}``, ``{% if password %}…{% endif %}``.
 A placeholder marked sensitive is shown masked in the copy kept of each email.
 """
 from dataclasses import dataclass, field
+
+from .activities import ACTIVITY_KINDS
 
 LANGUAGES = ("es", "en")
 DEFAULT_LANGUAGE = "es"
@@ -111,7 +137,106 @@ PORTAL_INVITATION = EmailKind(
     action=Action("accept_url", {"es": "Aceptar invitación", "en": "Accept invitation"}),
 )
 
-KINDS = {kind.key: kind for kind in (PORTAL_INVITATION,)}
+
+
+def _p(name, es, en, sample, **flags) -> Placeholder:
+    return Placeholder(name, {"es": es, "en": en}, sample, **flags)
+
+
+ORGANIZATION_NAME = _p("organization_name", "Nombre de su organización",
+                       "Your organization's name", "Estudio Demo S.L.")
+CUSTOMER_NAME = _p("customer_name", "Nombre del cliente", "The customer's name",
+                   "Ferretería Central S.A.")
+CONTACT_NAME = _p("contact_name", "Persona de contacto que lo hizo, o vacío",
+                  "The contact person who did it, or empty", "Marta Ibáñez", optional=True)
+CONTACT_EMAIL = _p("contact_email", "Correo de esa persona, o vacío",
+                   "That person's email address, or empty", "marta@ferreteria.example",
+                   optional=True)
+WHO = _p("who", "Quién: la persona de contacto y su cliente",
+         "Who: the contact person and their customer", "Marta Ibáñez (Ferretería Central S.A.)")
+OCCURRED_AT = _p("occurred_at", "Cuándo, en la zona horaria de su organización",
+                 "When, in your organization's time zone",
+                 "4 de diciembre de 2026, 13:00 (Europe/Madrid)")
+DOCUMENT = _p("document", "El documento: tipo y número", "The document: type and number",
+              "presupuesto QT-000123", optional=True)
+DOCUMENT_NUMBER = _p("document_number", "Número del documento", "The document's number",
+                     "QT-000123", optional=True)
+REASON = _p("reason", "El motivo que dio el cliente, o vacío",
+            "The reason the customer gave, or empty", "El plazo de entrega es demasiado largo",
+            optional=True)
+COMMENT = _p("comment", "El comentario", "The comment", "¿Pueden entregar el lunes?",
+             optional=True)
+AMOUNT = _p("amount", "Importe y moneda", "Amount and currency", "1234.50 EUR", optional=True)
+ERROR_CODE = _p("error_code", "Código del error (Cp…), o vacío", "Error code (Cp…), or empty",
+                "Cp3003", optional=True)
+REMEDY = _p("remedy", "Qué puede hacer, o vacío", "What you can do, or empty",
+            "Compruebe si la transacción fue fraudulenta.", optional=True)
+SECTION = _p("section", "La sección que cambió", "The section that changed",
+             "Dirección de facturación")
+CHANGES = _p("changes", "Cada campo cambiado, «anterior → nuevo», uno por línea",
+             "Every changed field, 'old → new', one per line",
+             "Ciudad: Madrid → Sevilla\nCódigo postal: 28013 → 41001")
+RATING = _p("rating", "Valoración de 1 a 5", "Rating from 1 to 5", "5")
+REVIEW_MESSAGE = _p("message", "El texto de la opinión, o vacío", "The review's text, or empty",
+                    "Muy buen servicio.", optional=True)
+SUBJECT = _p("subject", "El asunto que escribió el contacto", "The subject the contact wrote",
+             "Consulta sobre la factura")
+MESSAGE = _p("message", "El mensaje que escribió el contacto", "The message the contact wrote",
+             "Buenos días:\n¿Pueden enviarnos la factura de marzo?")
+
+STAFF_COMMON = (ORGANIZATION_NAME, CUSTOMER_NAME, CONTACT_NAME, CONTACT_EMAIL, WHO, OCCURRED_AT)
+ON_DOCUMENT = (DOCUMENT, DOCUMENT_NUMBER)
+
+# What each kind of activity adds to the common placeholders of its staff email.
+ACTIVITY_PLACEHOLDERS = {
+    "quote_viewed": ON_DOCUMENT,
+    "quote_accepted": ON_DOCUMENT,
+    "quote_declined": (*ON_DOCUMENT, REASON),
+    "invoice_viewed": ON_DOCUMENT,
+    "sales_order_viewed": ON_DOCUMENT,
+    "approval_viewed": ON_DOCUMENT,
+    "approval_approved": ON_DOCUMENT,
+    "approval_rejected": (*ON_DOCUMENT, REASON),
+    "comment_added": (*ON_DOCUMENT, COMMENT),
+    "payment_made": (*ON_DOCUMENT, AMOUNT),
+    "payment_failed": (*ON_DOCUMENT, AMOUNT, ERROR_CODE, REMEDY),
+    "details_updated": (SECTION, CHANGES),
+    "review_submitted": (RATING, REVIEW_MESSAGE),
+    "customer_message": (SUBJECT, MESSAGE),
+}
+
+
+def _staff_email(activity) -> EmailKind:
+    if activity.key == "customer_message":
+        description = {"es": "Mensaje de un cliente a su organización",
+                       "en": "A customer's message to your organization"}
+    else:
+        description = {language: f"{prefix}: {activity.description[language].lower()}"
+                       for language, prefix in (("es", "Aviso al personal"),
+                                                ("en", "Staff notice"))}
+    return EmailKind(key=activity.email_kind, description=description,
+                     placeholders=STAFF_COMMON + ACTIVITY_PLACEHOLDERS[activity.key])
+
+
+STAFF_EMAILS = {activity.key: _staff_email(activity) for activity in ACTIVITY_KINDS.values()}
+
+PASSWORD_CHANGED = EmailKind(
+    key="password_changed",
+    description={"es": "Aviso al contacto: su contraseña del portal ha cambiado",
+                 "en": "To the contact: their portal password was changed"},
+    placeholders=(
+        _p("contact_name", "Nombre del contacto", "The contact's name", "Ana García"),
+        ORGANIZATION_NAME,
+        _p("changed_at", "Cuándo cambió, en la zona horaria de su organización",
+           "When it changed, in your organization's time zone",
+           "4 de diciembre de 2026, 13:00 (Europe/Madrid)"),
+        _p("portal_url", "Dirección del portal", "The portal's address",
+           "https://portal.example.com/portal/demo/"),
+    ),
+)
+
+KINDS = {kind.key: kind for kind in (PORTAL_INVITATION, *STAFF_EMAILS.values(),
+                                     PASSWORD_CHANGED)}
 
 
 def language_or_default(*candidates) -> str:

@@ -17,7 +17,10 @@ the timer's interval when the service class is defined.
 |                                    |                       | its sender vanished mid-send              |
 | NOTIFY_SMTP_TIMEOUT_SECONDS        | 10                    | socket timeout talking to the SMTP server |
 | NOTIFY_EVENT_RETRY_DELAY_SECONDS   | 2                     | pause before an event that could not be   |
-|                                    |                       | stored (database down) is requeued        |
+|                                    |                       | stored (database down, identity not       |
+|                                    |                       | answering) is requeued                    |
+| NOTIFY_IDENTITY_TIMEOUT_SECONDS    | 5                     | how long notify waits for identity's      |
+|                                    |                       | answer about an activity's names          |
 """
 import os
 from datetime import timedelta
@@ -66,3 +69,7 @@ def smtp_timeout() -> float:
 
 def event_retry_delay() -> float:
     return _float("NOTIFY_EVENT_RETRY_DELAY_SECONDS", 2.0)
+
+
+def identity_timeout() -> float:
+    return max(0.1, _float("NOTIFY_IDENTITY_TIMEOUT_SECONDS", 5.0))

@@ -16,3 +16,19 @@ class OutgoingMailNotFound(NotFound):
 
 class InvalidMailQuery(ValidationFailed):
     pass
+
+
+class NotificationKindNotFound(NotFound):
+    """No such kind of customer activity."""
+
+
+class NotificationPreferenceInvalid(ValidationFailed):
+    pass
+
+
+class FeedEntryNotFound(NotFound):
+    pass
+
+
+class InvalidFeedQuery(ValidationFailed):
+    pass

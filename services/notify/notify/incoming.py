@@ -6,7 +6,7 @@ field.
 """
 from datetime import timezone
 
-from marshmallow import EXCLUDE, Schema, fields
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 
 class _Tolerant(Schema):
@@ -34,6 +34,90 @@ class ContactInvited(_Tolerant):
     invitation_expires_at = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
     password = fields.String(load_default=None, allow_none=True)
     reinvite = fields.Boolean(load_default=False)
+
+
+class DocumentRef(_Tolerant):
+    type = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    number = fields.String(load_default="", allow_none=True, validate=validate.Length(max=60))
+
+
+class ActivityPayload(_Tolerant):
+    """What every customer-activity event carries; the rest is kept as the entry's details.
+
+    Later events may add ``reason``, ``comment``, ``amount`` and ``currency``,
+    ``error_code`` and ``remedy`` (a string, or one per language): the staff
+    emails show them when they are there.
+    """
+
+    customer_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    contact_id = fields.String(load_default=None, allow_none=True,
+                               validate=validate.Length(max=36))
+    document = fields.Nested(DocumentRef, load_default=None, allow_none=True)
+
+
+class FieldChange(Schema):
+    field = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    old = fields.Raw(load_default=None, allow_none=True)
+    new = fields.Raw(load_default=None, allow_none=True)
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+class CustomerDetailsUpdated(ActivityPayload):
+    section = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    changes = fields.List(fields.Nested(FieldChange), required=True,
+                          validate=validate.Length(min=1))
+
+
+class ReviewSubmitted(ActivityPayload):
+    review_id = fields.String(required=True)
+    rating = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
+    message = fields.String(load_default="", allow_none=True)
+
+
+class CustomerMessageSent(ActivityPayload):
+    message_id = fields.String(required=True)
+    subject = fields.String(required=True, validate=validate.Length(min=1))
+    message = fields.String(required=True, validate=validate.Length(min=1))
+    contact_email = fields.Email(load_default="", allow_none=True)
+    contact_name = fields.String(load_default="", allow_none=True)
+
+
+# Per activity kind, when its events carry more than the common fields.
+ACTIVITY_PAYLOADS = {
+    "details_updated": CustomerDetailsUpdated,
+    "review_submitted": ReviewSubmitted,
+    "customer_message": CustomerMessageSent,
+}
+
+
+class ContactPasswordChanged(_Tolerant):
+    customer_id = fields.String(required=True)
+    contact_id = fields.String(required=True)
+    email = fields.Email(required=True)
+    name = fields.String(load_default="", allow_none=True)
+    language = fields.String(load_default=None, allow_none=True)
+
+
+class CustomerRef(_Tolerant):
+    id = fields.String(required=True)
+    display_name = fields.String(required=True)
+
+
+class ContactRef(_Tolerant):
+    id = fields.String(required=True)
+    name = fields.String(load_default="", allow_none=True)
+    email = fields.String(load_default="", allow_none=True)
+
+
+class ActivityContext(_Tolerant):
+    """identity's answer to ``get_activity_context``."""
+
+    organization = fields.Nested(OrganizationRef, required=True)
+    customer = fields.Nested(CustomerRef, required=True)
+    contact = fields.Nested(ContactRef, load_default=None, allow_none=True)
 
 
 class Envelope(_Tolerant):

@@ -1,5 +1,5 @@
 """notify's own tables. No other service reads them."""
-from sqlalchemy import JSON, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from portal_common.db import UTCDateTime, id_column
@@ -74,6 +74,77 @@ class OutgoingMail(Base):
     created_at = mapped_column(UTCDateTime(), default=utcnow)
     updated_at = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     sent_at = mapped_column(UTCDateTime(), nullable=True)
+
+
+class NotificationPreference(Base):
+    """An organization's choice for one kind of customer activity: email staff, add a feed
+    entry, both or neither. Without a row the kind's default applies
+    (``notify.activities``)."""
+
+    __tablename__ = "notification_preferences"
+    __table_args__ = (UniqueConstraint("organization_id", "kind",
+                                       name="uq_notification_preferences_org_kind"),)
+
+    id: Mapped[str] = id_column()
+    organization_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(40))
+    email: Mapped[bool] = mapped_column(Boolean)
+    feed: Mapped[bool] = mapped_column(Boolean)
+    created_at = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class FeedEntry(Base):
+    """One customer activity in the staff feed: who, what, which document, when.
+
+    Names are those identity gave when the event was handled; ``summary`` is the
+    line in the organization's language; ``details`` holds the rest of the event
+    (the changed fields, the review, the message …). One entry per event.
+    """
+
+    __tablename__ = "feed_entries"
+    __table_args__ = (
+        UniqueConstraint("event_id", name="uq_feed_entries_event"),
+        Index("ix_feed_entries_org_occurred", "organization_id", "occurred_at"),
+        Index("ix_feed_entries_org_customer", "organization_id", "customer_id"),
+        Index("ix_feed_entries_org_read", "organization_id", "read_at"),
+    )
+
+    id: Mapped[str] = id_column()
+    organization_id: Mapped[str] = mapped_column(String(36))
+    event_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(40))
+    customer_id: Mapped[str] = mapped_column(String(36))
+    customer_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    document_type: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    document_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    document_number: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    summary: Mapped[str] = mapped_column(Text)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    occurred_at = mapped_column(UTCDateTime(), nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=utcnow)
+    read_at = mapped_column(UTCDateTime(), nullable=True)
+
+    @property
+    def customer(self) -> dict:
+        return {"id": self.customer_id, "name": self.customer_name}
+
+    @property
+    def contact(self) -> dict | None:
+        return {"id": self.contact_id, "name": self.contact_name} if self.contact_id else None
+
+    @property
+    def document(self) -> dict | None:
+        if not self.document_type:
+            return None
+        return {"type": self.document_type, "id": self.document_id,
+                "number": self.document_number}
+
+    @property
+    def read(self) -> bool:
+        return self.read_at is not None
 
 
 class Outbox(OutboxMixin, Base):

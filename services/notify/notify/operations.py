@@ -3,17 +3,22 @@
 Every function takes the organization it acts for; a template or a mail of
 another organization does not exist for it.
 """
+from dataclasses import dataclass
+
 from marshmallow import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 
 from portal_common.errors import validation_error
+from portal_common.timeutil import utcnow
 
 from . import schemas
+from .activities import ACTIVITY_KINDS
 from .catalog import KINDS, LANGUAGES
-from .exceptions import (EmailTemplateInvalid, EmailTemplateNotFound, InvalidMailQuery,
-                         OutgoingMailNotFound)
+from .exceptions import (EmailTemplateInvalid, EmailTemplateNotFound, FeedEntryNotFound,
+                         InvalidFeedQuery, InvalidMailQuery, NotificationKindNotFound,
+                         NotificationPreferenceInvalid, OutgoingMailNotFound)
 from .mail_queue import organization_template
-from .models import EmailTemplate, OutgoingMail
+from .models import EmailTemplate, FeedEntry, NotificationPreference, OutgoingMail
 from .rendering import TemplateProblem, TemplateText, check_template, default_template
 
 
@@ -109,3 +114,131 @@ def get_mail(session, organization_id: str, mail_id: str) -> OutgoingMail:
     if mail is None:
         raise OutgoingMailNotFound("Email not found.", {"mail_id": mail_id})
     return mail
+
+
+# --- notification preferences ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Preference:
+    kind: str
+    email: bool
+    feed: bool
+    customized: bool
+
+    @property
+    def description(self) -> str:
+        return ACTIVITY_KINDS[self.kind].description["en"]
+
+
+def _preference(kind: str, row: NotificationPreference | None) -> Preference:
+    if row is None:
+        default = ACTIVITY_KINDS[kind]
+        return Preference(kind, default.email, default.feed, customized=False)
+    return Preference(kind, row.email, row.feed, customized=True)
+
+
+def _preference_rows(session, organization_id: str, kind: str | None = None) -> dict:
+    query = select(NotificationPreference).where(
+        NotificationPreference.organization_id == organization_id)
+    if kind is not None:
+        query = query.where(NotificationPreference.kind == kind)
+    return {row.kind: row for row in session.scalars(query)}
+
+
+def _activity_kind(kind: str) -> str:
+    if kind not in ACTIVITY_KINDS:
+        raise NotificationKindNotFound("There is no such kind of notification.",
+                                       {"kind": kind, "kinds": list(ACTIVITY_KINDS)})
+    return kind
+
+
+def preference_for(session, organization_id: str, kind: str) -> Preference:
+    """What the organization wants for one kind of activity (its choice or the default)."""
+    return _preference(kind, _preference_rows(session, organization_id, kind).get(kind))
+
+
+def list_preferences(session, organization_id: str) -> list[Preference]:
+    rows = _preference_rows(session, organization_id)
+    return [_preference(kind, rows.get(kind)) for kind in ACTIVITY_KINDS]
+
+
+def update_preference(session, organization_id: str, kind: str, data: dict) -> Preference:
+    """Change email and/or feed for one kind; what is not sent stays as it is."""
+    _activity_kind(kind)
+    try:
+        values = schemas.NotificationPreferenceInputSchema().load(data or {})
+    except ValidationError as exc:
+        error = validation_error(exc)
+        raise NotificationPreferenceInvalid(error.message, error.details) from None
+    row = _preference_rows(session, organization_id, kind).get(kind)
+    if row is None:
+        current = _preference(kind, None)
+        row = NotificationPreference(organization_id=organization_id, kind=kind,
+                                     email=current.email, feed=current.feed)
+        session.add(row)
+    for name, value in values.items():
+        setattr(row, name, value)
+    session.flush()
+    return _preference(kind, row)
+
+
+def reset_preferences(session, organization_id: str, kind: str | None = None) -> list[Preference]:
+    """Back to the defaults: one kind, or every kind when ``kind`` is None."""
+    query = delete(NotificationPreference).where(
+        NotificationPreference.organization_id == organization_id)
+    if kind is not None:
+        query = query.where(NotificationPreference.kind == _activity_kind(kind))
+    session.execute(query)
+    return [_preference(k, None) for k in ([kind] if kind is not None else ACTIVITY_KINDS)]
+
+
+# --- the staff feed -------------------------------------------------------------------------
+
+def list_feed(session, organization_id: str, query: dict) -> dict:
+    try:
+        params = schemas.FeedQuerySchema().load(query or {})
+    except ValidationError as exc:
+        error = validation_error(exc)
+        raise InvalidFeedQuery(error.message, error.details) from None
+    conditions = [FeedEntry.organization_id == organization_id]
+    if params["kind"]:
+        conditions.append(FeedEntry.kind == params["kind"])
+    if params["customer_id"]:
+        conditions.append(FeedEntry.customer_id == params["customer_id"])
+    unread = session.scalar(select(func.count()).select_from(FeedEntry)
+                            .where(*conditions, FeedEntry.read_at.is_(None)))
+    if params["unread"] is not None:
+        conditions.append(FeedEntry.read_at.is_(None) if params["unread"]
+                          else FeedEntry.read_at.is_not(None))
+    total = session.scalar(select(func.count()).select_from(FeedEntry).where(*conditions))
+    rows = session.scalars(select(FeedEntry).where(*conditions)
+                           .order_by(FeedEntry.occurred_at.desc(), FeedEntry.created_at.desc(),
+                                     FeedEntry.id)
+                           .offset((params["page"] - 1) * params["per_page"])
+                           .limit(params["per_page"])).all()
+    return {"entries": rows, "total": total, "page": params["page"],
+            "per_page": params["per_page"], "unread": unread}
+
+
+def get_feed_entry(session, organization_id: str, entry_id: str) -> FeedEntry:
+    entry = session.scalar(select(FeedEntry).where(FeedEntry.id == entry_id,
+                                                   FeedEntry.organization_id == organization_id))
+    if entry is None:
+        raise FeedEntryNotFound("Feed entry not found.", {"entry_id": entry_id})
+    return entry
+
+
+def mark_feed_entry_read(session, organization_id: str, entry_id: str) -> FeedEntry:
+    entry = get_feed_entry(session, organization_id, entry_id)
+    if entry.read_at is None:
+        entry.read_at = utcnow()
+        session.flush()
+    return entry
+
+
+def mark_all_feed_read(session, organization_id: str) -> int:
+    """Every unread entry of the organization read now; how many there were."""
+    return session.execute(
+        update(FeedEntry).where(FeedEntry.organization_id == organization_id,
+                                FeedEntry.read_at.is_(None))
+        .values(read_at=utcnow()).execution_options(synchronize_session=False)).rowcount

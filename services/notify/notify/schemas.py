@@ -1,6 +1,8 @@
 """What notify's RPC methods take and give (marshmallow)."""
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
+from marshmallow import (EXCLUDE, Schema, ValidationError, fields, validate, validates,
+                         validates_schema)
 
+from .activities import ACTIVITY_KINDS
 from .catalog import KINDS
 from .models import STATUSES
 
@@ -82,6 +84,81 @@ class MailListQuerySchema(Schema):
     kind = fields.String(load_default=None, allow_none=True,
                          validate=validate.OneOf(tuple(KINDS)))
     to = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=254))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=200))
+
+
+class StrictBoolean(fields.Boolean):
+    """JSON true or false, nothing else ("yes", 1 and "true" are refused)."""
+
+    default_error_messages = {"invalid": "Use true or false."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+class NotificationPreferenceInputSchema(Schema):
+    """What to change for one kind of activity; either or both."""
+
+    email = StrictBoolean(metadata={"description": "Email the organization's address."})
+    feed = StrictBoolean(metadata={"description": "Add an entry to the staff feed."})
+
+    @validates_schema
+    def _something(self, data, **kwargs):
+        if not data:
+            raise ValidationError("Send email, feed or both.", "_schema")
+
+
+class NotificationPreferenceSchema(Schema):
+    """How staff hear of one kind of customer activity."""
+
+    kind = fields.String(validate=validate.OneOf(tuple(ACTIVITY_KINDS)))
+    description = fields.String()
+    email = fields.Boolean()
+    feed = fields.Boolean()
+    customized = fields.Boolean(metadata={"description": "False while the default applies."})
+
+
+class PartySchema(Schema):
+    id = fields.String()
+    name = fields.String()
+
+
+class DocumentSchema(Schema):
+    type = fields.String()
+    id = fields.String()
+    number = fields.String(allow_none=True)
+
+
+class FeedEntrySchema(Schema):
+    """One customer activity in the staff feed."""
+
+    id = fields.String()
+    kind = fields.String()
+    summary = fields.String(metadata={"description": "One line, in the organization's "
+                                                    "language."})
+    customer = fields.Nested(PartySchema)
+    contact = fields.Nested(PartySchema, allow_none=True)
+    document = fields.Nested(DocumentSchema, allow_none=True)
+    details = fields.Dict(metadata={"description": "The rest of the event: changed fields, "
+                                                   "rating, message …"})
+    occurred_at = fields.DateTime()
+    read = fields.Boolean()
+    read_at = fields.DateTime(allow_none=True)
+
+
+class FeedQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    unread = fields.Boolean(load_default=None, allow_none=True,
+                            truthy={"true", True}, falsy={"false", False})
+    kind = fields.String(load_default=None, allow_none=True,
+                         validate=validate.OneOf(tuple(ACTIVITY_KINDS)))
+    customer_id = fields.String(load_default=None, allow_none=True,
+                                validate=validate.Length(min=1, max=36))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=200))
 

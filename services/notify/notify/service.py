@@ -1,5 +1,7 @@
-"""notify over nameko: events in, emails out, templates and the mail queue for staff."""
+"""notify over nameko: events in, emails out, templates, the mail queue, notification
+preferences and the staff feed for staff."""
 import logging
+from datetime import datetime
 
 import eventlet
 from marshmallow import ValidationError
@@ -9,22 +11,30 @@ from nameko.timer import timer
 from portal_common.events import OutboxRelay, handles_once
 from portal_common.health import HealthRpc
 from portal_common.rpc import rpc
+from portal_common.timeutil import as_utc, utcnow
 
-from . import config
+from . import activity_events, config
 from . import operations as ops
-from .dependencies import MailTransport, notify_database
-from .incoming import ContactInvited, Envelope
+from .activities import ACTIVITY_EVENTS, ACTIVITY_HANDLER, ACTIVITY_KINDS
+from .dependencies import IdentityRpc, MailTransport, is_not_found, notify_database
+from .incoming import (ACTIVITY_PAYLOADS, ActivityContext, ActivityPayload,
+                       ContactInvited, ContactPasswordChanged, Envelope)
 from .invitation import invitation_request
 from .mail_queue import claim, deliver, queue_mail, send_due
 from .models import Outbox, ProcessedEvent
-from .schemas import (EmailTemplateSchema, OutgoingMailDetailSchema, OutgoingMailSchema,
-                      page_of)
+from .password_changed import password_changed_request
+from .schemas import (EmailTemplateSchema, FeedEntrySchema, NotificationPreferenceSchema,
+                      OutgoingMailDetailSchema, OutgoingMailSchema, page_of)
 
 log = logging.getLogger(__name__)
 
 template_schema = EmailTemplateSchema()
 mail_schema = OutgoingMailSchema()
 mail_detail_schema = OutgoingMailDetailSchema()
+preference_schema = NotificationPreferenceSchema()
+feed_entry_schema = FeedEntrySchema()
+
+PASSWORD_CHANGED_HANDLER = "notify.contact_password_changed"
 
 
 class NotifyService(HealthRpc, OutboxRelay):
@@ -32,6 +42,7 @@ class NotifyService(HealthRpc, OutboxRelay):
 
     db = notify_database()
     transport = MailTransport()
+    identity = IdentityRpc()
     outbox_model = Outbox
     processed_model = ProcessedEvent
 
@@ -59,6 +70,108 @@ class NotifyService(HealthRpc, OutboxRelay):
         mail = queue_mail(self.db, invitation_request(head["event_id"], head["organization_id"],
                                                       payload))
         return [mail] if mail is not None else []
+
+    # --- customer activity: one line each in activities.ACTIVITY_EVENTS, one stub here ---
+
+    @event_handler("identity", "customer_details_updated", requeue_on_error=True)
+    def on_customer_details_updated(self, envelope):
+        self._on_activity("identity", "customer_details_updated", envelope)
+
+    @event_handler("identity", "review_submitted", requeue_on_error=True)
+    def on_review_submitted(self, envelope):
+        self._on_activity("identity", "review_submitted", envelope)
+
+    @event_handler("identity", "customer_message_sent", requeue_on_error=True)
+    def on_customer_message_sent(self, envelope):
+        self._on_activity("identity", "customer_message_sent", envelope)
+
+    def _on_activity(self, source, event_type, envelope):
+        """Check the event, ask identity for the names (outside any transaction), then
+        record the feed entry and/or queue the staff email with the event as handled."""
+        kind = ACTIVITY_KINDS[ACTIVITY_EVENTS[(source, event_type)]]
+        loaded = self._load(envelope, ACTIVITY_PAYLOADS.get(kind.key, ActivityPayload))
+        if loaded is None or self._already_handled(loaded[0], ACTIVITY_HANDLER):
+            return
+        head, payload = loaded
+        context = self._activity_context(head, payload["customer_id"], payload["contact_id"])
+        if context is None:
+            return
+        activity = activity_events.Activity(
+            event_id=head["event_id"], organization_id=head["organization_id"], kind=kind,
+            occurred_at=_occurred_at(head), payload={**head["payload"], **payload},
+            context=context)
+        mails = self._store(self._record_activity, {**head, "activity": activity})
+        self._send_now(mails or [])
+
+    @handles_once(ACTIVITY_HANDLER)
+    def _record_activity(self, event):
+        return activity_events.record(self.db, event["activity"])
+
+    # --- the contact's own account ------------------------------------------------------
+
+    @event_handler("identity", "contact_password_changed", requeue_on_error=True)
+    def on_contact_password_changed(self, envelope):
+        loaded = self._load(envelope, ContactPasswordChanged)
+        if loaded is None or self._already_handled(loaded[0], PASSWORD_CHANGED_HANDLER):
+            return
+        head, payload = loaded
+        context = self._activity_context(head, payload["customer_id"], payload["contact_id"])
+        if context is None:
+            return
+        request = password_changed_request(head["event_id"], head["organization_id"],
+                                           _occurred_at(head), payload,
+                                           context["organization"])
+        mails = self._store(self._queue_password_changed, {**head, "request": request})
+        self._send_now(mails or [])
+
+    @handles_once(PASSWORD_CHANGED_HANDLER)
+    def _queue_password_changed(self, event):
+        mail = queue_mail(self.db, event["request"])
+        return [mail] if mail is not None else []
+
+    # --- what every handler shares -------------------------------------------------------
+
+    def _load(self, envelope, payload_schema):
+        """(envelope, payload) checked; None (logged) for an event no email can come of."""
+        if not isinstance(envelope, dict) or not envelope.get("event_id"):
+            self._reject(envelope, {"event_id": ["missing"]})
+            return None
+        try:
+            head = Envelope().load(envelope)
+            return head, payload_schema().load(head["payload"])
+        except ValidationError as exc:
+            self._reject(envelope, exc.messages)
+            return None
+
+    def _already_handled(self, head, handler) -> bool:
+        """Seen before: acknowledge without asking identity again."""
+        done = self.db.get(ProcessedEvent, (head["event_id"], handler)) is not None
+        self.db.rollback()
+        if done:
+            log.info("event_duplicate_ignored", extra={"event_id": head["event_id"],
+                                                       "handler": handler})
+        return done
+
+    def _activity_context(self, head, customer_id, contact_id):
+        """identity's names for the event, or None (logged) when identity says the
+        organization or customer is not there. Raises, after a pause, when identity cannot
+        answer now, so the event goes back to its queue."""
+        where = {"event_id": head["event_id"], "event_type": head["event_type"]}
+        try:
+            answer = self.identity.get_activity_context(head["organization_id"], customer_id,
+                                                        contact_id)
+            context = ActivityContext().load(answer)
+        except Exception as exc:
+            if is_not_found(exc):
+                log.error("event_dropped", extra={**where, "reason": str(exc)[:200]})
+                return None
+            log.warning("identity_unavailable", extra={**where, "error": type(exc).__name__})
+            eventlet.sleep(config.event_retry_delay())
+            raise
+        if context["organization"]["id"] != head["organization_id"]:
+            self._reject(head, {"organization": ["does not match the envelope"]})
+            return None
+        return context
 
     def _store(self, method, envelope):
         try:
@@ -145,3 +258,61 @@ class NotifyService(HealthRpc, OutboxRelay):
     @rpc
     def get_outgoing_mail(self, organization_id, mail_id):
         return mail_detail_schema.dump(ops.get_mail(self.db, organization_id, mail_id))
+
+    # --- notification preferences (staff) -------------------------------------------------
+
+    @rpc
+    def list_notification_preferences(self, organization_id):
+        return {"items": preference_schema.dump(ops.list_preferences(self.db, organization_id),
+                                                many=True)}
+
+    @rpc
+    def update_notification_preference(self, organization_id, kind, data):
+        result = ops.update_preference(self.db, organization_id, kind, data)
+        self.db.commit()
+        return preference_schema.dump(result)
+
+    @rpc
+    def reset_notification_preference(self, organization_id, kind):
+        [result] = ops.reset_preferences(self.db, organization_id, kind)
+        self.db.commit()
+        return preference_schema.dump(result)
+
+    @rpc
+    def reset_notification_preferences(self, organization_id):
+        result = ops.reset_preferences(self.db, organization_id)
+        self.db.commit()
+        return {"items": preference_schema.dump(result, many=True)}
+
+    # --- the staff feed ----------------------------------------------------------------
+
+    @rpc
+    def list_feed(self, organization_id, query=None):
+        result = ops.list_feed(self.db, organization_id, query or {})
+        return {**page_of(feed_entry_schema.dump(result["entries"], many=True), result["total"],
+                          result["page"], result["per_page"]),
+                "unread": result["unread"]}
+
+    @rpc
+    def get_feed_entry(self, organization_id, entry_id):
+        return feed_entry_schema.dump(ops.get_feed_entry(self.db, organization_id, entry_id))
+
+    @rpc
+    def mark_feed_entry_read(self, organization_id, entry_id):
+        entry = ops.mark_feed_entry_read(self.db, organization_id, entry_id)
+        self.db.commit()
+        return feed_entry_schema.dump(entry)
+
+    @rpc
+    def mark_all_feed_read(self, organization_id):
+        marked = ops.mark_all_feed_read(self.db, organization_id)
+        self.db.commit()
+        return {"marked": marked}
+
+
+def _occurred_at(head) -> datetime:
+    """When the event says it happened; now if it does not say (or not readably)."""
+    try:
+        return as_utc(datetime.fromisoformat(head["occurred_at"]))
+    except (TypeError, ValueError):
+        return utcnow()

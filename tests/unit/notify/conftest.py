@@ -7,6 +7,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
+from identity.exceptions import CustomerNotFound, OrganizationNotFound
 from notify.models import Base
 from notify.transport import DeliveryFailed
 from portal_common.timeutil import utcnow
@@ -79,3 +80,68 @@ def make_envelope(org_id=None, *, language="es", password=None, email="ana@clien
             "password": password, "reinvite": False,
         },
     }
+
+
+ORG_ID = "org-talleres"
+
+
+class FakeIdentity:
+    """identity's get_activity_context over a few known ids (another bounded context)."""
+
+    def __init__(self):
+        self.organizations = {ORG_ID: {
+            "id": ORG_ID, "name": "Talleres Norte S.L.", "slug": "talleres",
+            "email": "staff@talleres.example", "language": "es",
+            "timezone": "Europe/Madrid"}}
+        self.customers = {"cus-1": (ORG_ID, {"id": "cus-1",
+                                             "display_name": "Ferretería Central"})}
+        self.contacts = {"con-1": {"id": "con-1", "name": "Marta Ibáñez",
+                                   "email": "marta@ferreteria.example"}}
+        self.calls = []
+        self.failures = []      # exceptions raised by the next calls, one each
+
+    def get_activity_context(self, organization_id, customer_id, contact_id=None):
+        self.calls.append((organization_id, customer_id, contact_id))
+        if self.failures:
+            raise self.failures.pop(0)
+        if organization_id not in self.organizations:
+            raise OrganizationNotFound("Organization not found.", {})
+        owner, customer = self.customers.get(customer_id, (None, None))
+        if owner != organization_id:
+            raise CustomerNotFound("Customer not found.", {})
+        return {"organization": self.organizations[organization_id], "customer": customer,
+                "contact": self.contacts.get(contact_id)}
+
+
+@pytest.fixture
+def identity():
+    return FakeIdentity()
+
+
+def activity_envelope(event_type, payload=None, *, org_id=ORG_ID, customer_id="cus-1",
+                      contact_id="con-1", event_id=None, occurred_at=None):
+    return {
+        "event_id": event_id or str(uuid.uuid4()), "event_type": event_type,
+        "occurred_at": (occurred_at or utcnow()).isoformat(), "organization_id": org_id,
+        "payload": {"customer_id": customer_id, "contact_id": contact_id, **(payload or {})},
+    }
+
+
+def details_updated(changes=None, section="billing_address", **kwargs):
+    return activity_envelope("customer_details_updated", {
+        "section": section,
+        "changes": changes or [{"field": "city", "old": "Madrid", "new": "Sevilla"},
+                               {"field": "postal_code", "old": "28013", "new": "41001"}]},
+        **kwargs)
+
+
+def customer_message(subject="Factura de marzo", message="¿Pueden reenviarla?", **kwargs):
+    return activity_envelope("customer_message_sent", {
+        "message_id": str(uuid.uuid4()), "subject": subject, "message": message,
+        "contact_email": "marta@ferreteria.example", "contact_name": "Marta Ibáñez"}, **kwargs)
+
+
+def review(rating=5, message="Muy buen servicio", **kwargs):
+    return activity_envelope("review_submitted", {"review_id": str(uuid.uuid4()),
+                                                  "rating": rating, "message": message},
+                             **kwargs)
