@@ -4,9 +4,11 @@ from datetime import timedelta
 
 import pytest
 from nameko.events import event_handler
+from nameko.rpc import rpc
 from nameko.standalone.events import event_dispatcher
 from nameko.standalone.rpc import ServiceRpcProxy
 
+from identity.exceptions import ContactNotFound, CustomerNotFound, OrganizationNotFound
 from notify.service import NotifyService
 from portal_common.timeutil import utcnow
 from tests.support.mailbox import Mailbox
@@ -29,6 +31,82 @@ class NotifyEvents:
         self.received.append(envelope)
 
 
+class StandInIdentity:
+    """Another bounded context: identity's get_activity_context, same name and shape,
+    over the organizations, customers and contacts a test puts in ``known``."""
+
+    name = "identity"
+    known = {"organizations": {}, "customers": {}, "contacts": {}}
+    calls = []
+
+    @rpc
+    def get_activity_context(self, organization_id, customer_id, contact_id=None):
+        self.calls.append((organization_id, customer_id, contact_id))
+        known = self.known
+        if organization_id not in known["organizations"]:
+            raise OrganizationNotFound("Organization not found.")
+        owner, customer = known["customers"].get(customer_id, (None, None))
+        if owner != organization_id:
+            raise CustomerNotFound("Customer not found.")
+        contact = None
+        if contact_id is not None:
+            contact = known["contacts"].get(contact_id)
+            if contact is None:
+                raise ContactNotFound("Contact not found.")
+        return {"organization": known["organizations"][organization_id],
+                "customer": customer, "contact": contact}
+
+
+def known_organization(*, name="Talleres Norte S.L.", email="staff@talleres.example",
+                       language="es", slug="talleres"):
+    """An organization with one customer (Ferretería Central) and its contact (Marta)."""
+    org_id, customer_id, contact_id = (str(uuid.uuid4()) for _ in range(3))
+    StandInIdentity.known["organizations"][org_id] = {
+        "id": org_id, "name": name, "slug": slug, "email": email, "language": language,
+        "timezone": "Europe/Madrid"}
+    StandInIdentity.known["customers"][customer_id] = (
+        org_id, {"id": customer_id, "display_name": "Ferretería Central"})
+    StandInIdentity.known["contacts"][contact_id] = {
+        "id": contact_id, "name": "Marta Ibáñez", "email": "marta@ferreteria.example"}
+    return {"organization_id": org_id, "customer_id": customer_id, "contact_id": contact_id}
+
+
+@pytest.fixture
+def start_identity(container_factory, service_config):
+    """Start the stand-in identity; the known ids are cleared for each test."""
+    StandInIdentity.known = {"organizations": {}, "customers": {}, "contacts": {}}
+    StandInIdentity.calls = []
+
+    def start():
+        container = container_factory(StandInIdentity, service_config)
+        container.start()
+        return container
+
+    return start
+
+
+def activity(event_type, ids, payload=None, event_id=None):
+    """An activity event as identity publishes it, for ``ids`` from known_organization()."""
+    return {
+        "event_id": event_id or str(uuid.uuid4()), "event_type": event_type,
+        "occurred_at": utcnow().isoformat(), "organization_id": ids["organization_id"],
+        "payload": {"customer_id": ids["customer_id"], "contact_id": ids["contact_id"],
+                    **(payload or {})},
+    }
+
+
+def message_sent(ids, subject="Consulta", message="¿Me envían la factura?"):
+    return activity("customer_message_sent", ids, {
+        "message_id": str(uuid.uuid4()), "subject": subject, "message": message,
+        "contact_email": "marta@ferreteria.example", "contact_name": "Marta Ibáñez"})
+
+
+def details_updated(ids, changes=None, section="billing_address"):
+    return activity("customer_details_updated", ids, {
+        "section": section,
+        "changes": changes or [{"field": "city", "old": "Madrid", "new": "Sevilla"}]})
+
+
 @pytest.fixture
 def notify_env(monkeypatch, tmp_path):
     monkeypatch.setenv("PORTAL_BASE_URL", BASE_URL)
@@ -37,6 +115,8 @@ def notify_env(monkeypatch, tmp_path):
     monkeypatch.setenv("NOTIFY_RETRY_BASE_SECONDS", "0.2")
     monkeypatch.setenv("NOTIFY_RETRY_MAX_SECONDS", "0.5")
     monkeypatch.setenv("NOTIFY_SMTP_TIMEOUT_SECONDS", "3")
+    monkeypatch.setenv("NOTIFY_EVENT_RETRY_DELAY_SECONDS", "0.2")
+    monkeypatch.setenv("NOTIFY_IDENTITY_TIMEOUT_SECONDS", "1")
     monkeypatch.delenv("SMTP_URL", raising=False)
     return monkeypatch
 
