@@ -78,6 +78,10 @@ ERRORS: dict[type, tuple[int, str]] = {
     notify_errors.EmailTemplateInvalid: (400, "email_template_invalid"),
     notify_errors.OutgoingMailNotFound: (404, "outgoing_mail_not_found"),
     notify_errors.InvalidMailQuery: (400, "invalid_query"),
+    notify_errors.NotificationKindNotFound: (404, "notification_kind_not_found"),
+    notify_errors.NotificationPreferenceInvalid: (400, "notification_preference_invalid"),
+    notify_errors.FeedEntryNotFound: (404, "feed_entry_not_found"),
+    notify_errors.InvalidFeedQuery: (400, "invalid_query"),
     # the gateway's own
     MalformedJson: (400, "malformed_json"),
     BodyNotAnObject: (400, "invalid_body"),

@@ -14,8 +14,9 @@ from identity.schemas import (BulkEnableSchema, ContactInputSchema, ContactSchem
                               ContactUpdateSchema, CustomerCreateSchema, CustomerInputSchema,
                               CustomerListQuerySchema, CustomerSchema, OrganizationSchema,
                               OrganizationUpdateSchema, PortalEnableSchema, PortalResultSchema)
-from notify.schemas import (EmailTemplateInputSchema, EmailTemplateSchema, MailListQuerySchema,
-                            OutgoingMailDetailSchema)
+from notify.schemas import (EmailTemplateInputSchema, EmailTemplateSchema, FeedQuerySchema,
+                            MailListQuerySchema, NotificationPreferenceInputSchema,
+                            NotificationPreferenceSchema, OutgoingMailDetailSchema)
 
 from . import schemas
 
@@ -39,10 +40,17 @@ COMPONENTS = {
     "EmailTemplateList": schemas.EmailTemplateListSchema,
     "OutgoingMailPage": schemas.OutgoingMailPageSchema,
     "OutgoingMailDetail": OutgoingMailDetailSchema,
+    "NotificationPreferenceInput": NotificationPreferenceInputSchema,
+    "NotificationPreference": NotificationPreferenceSchema,
+    "NotificationPreferenceList": schemas.NotificationPreferenceListSchema,
+    "FeedEntry": schemas.LinkedFeedEntrySchema,
+    "FeedPage": schemas.FeedPageSchema,
+    "FeedReadAll": schemas.FeedReadAllSchema,
     "Health": schemas.HealthSchema,
     "Readiness": schemas.ReadinessSchema,
 }
-QUERIES = {"CustomerListQuery": CustomerListQuerySchema, "MailListQuery": MailListQuerySchema}
+QUERIES = {"CustomerListQuery": CustomerListQuerySchema, "MailListQuery": MailListQuerySchema,
+           "FeedQuery": FeedQuerySchema}
 
 ERROR_RESPONSES = {
     400: "The request is not valid (malformed JSON, wrong types, unknown or missing fields).",

@@ -2,7 +2,8 @@
 from marshmallow import Schema, fields, validate
 
 from identity.schemas import CustomerSchema
-from notify.schemas import EmailTemplateSchema, OutgoingMailSchema
+from notify.schemas import (EmailTemplateSchema, FeedEntrySchema, NotificationPreferenceSchema,
+                            OutgoingMailSchema)
 
 
 class ErrorDetailSchema(Schema):
@@ -34,6 +35,25 @@ class EmailTemplateListSchema(Schema):
 
 class OutgoingMailPageSchema(PageSchema):
     items = fields.List(fields.Nested(OutgoingMailSchema), required=True)
+
+
+class NotificationPreferenceListSchema(Schema):
+    items = fields.List(fields.Nested(NotificationPreferenceSchema), required=True)
+
+
+class LinkedFeedEntrySchema(FeedEntrySchema):
+    link = fields.String(required=True, metadata={
+        "description": "Where this API shows it: the document, else the customer."})
+
+
+class FeedPageSchema(PageSchema):
+    items = fields.List(fields.Nested(LinkedFeedEntrySchema), required=True)
+    unread = fields.Integer(required=True, metadata={
+        "description": "Unread entries matching kind and customer_id."})
+
+
+class FeedReadAllSchema(Schema):
+    marked = fields.Integer(required=True, metadata={"description": "How many were unread."})
 
 
 class HealthSchema(Schema):
