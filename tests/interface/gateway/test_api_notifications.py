@@ -17,9 +17,23 @@ KINDS = ["quote_viewed", "quote_accepted", "quote_declined", "invoice_viewed",
          "review_submitted", "customer_message"]
 
 
+class StrictMailbox(Mailbox):
+    """A real SMTP server that refuses the addresses in ``refused`` for good (550)."""
+
+    def __init__(self):
+        super().__init__()
+        self.refused = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refused:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
 @pytest.fixture
 def mailbox():
-    box = Mailbox().start()
+    box = StrictMailbox().start()
     yield box
     box.stop()
 
@@ -197,6 +211,28 @@ def test_details_updated_email_shows_every_change_and_escapes_what_the_customer_
     html = html_of(message)
     assert "<script>" not in html
     assert "Nombre: Ferretería Central → &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+
+
+def test_a_staff_email_refused_for_good_is_failed_in_the_outgoing_mail(
+        api, org, customer, publish, mailbox):
+    mailbox.refused.add(org["email"])
+    event = publish(org, "customer_details_updated", {
+        **_ids(customer), "section": "contact",
+        "changes": [{"field": "phone", "old": "600 000 000", "new": "611 111 111"}]})
+
+    def failed():
+        return api.get("/outgoing-mail?status=failed").json["items"]
+
+    [mail] = wait_until(failed, what="a failed mail")
+    assert (mail["kind"], mail["to"], mail["event_id"]) == (
+        "staff_details_updated", org["email"], event["event_id"])
+    assert mail["attempts"] == 1 and mail["next_attempt_at"] is None
+    assert mail["last_error"].startswith("recipient refused: 550")
+    assert mail["subject"] == "Ferretería Central ha actualizado sus datos: Datos de contacto"
+    assert "Teléfono: 600 000 000 → 611 111 111" in mail["text_body"]
+    assert mailbox.messages() == []
+    # the activity is in the feed all the same
+    wait_until(lambda: _feed(api)["total"] == 1, what="the feed entry")
 
 
 # --- the feed --------------------------------------------------------------------------------
