@@ -69,6 +69,9 @@ ERRORS: dict[type, tuple[int, str]] = {
     identity_errors.SessionInvalid: (401, "session_invalid"),
     identity_errors.InvitationInvalid: (404, "invitation_invalid"),
     identity_errors.TooManyAttempts: (429, "too_many_attempts"),
+    identity_errors.WrongPassword: (401, "wrong_password"),
+    identity_errors.MessageLimitReached: (429, "message_limit_reached"),
+    identity_errors.ReviewLimitReached: (429, "review_limit_reached"),
     # the document services
     billing_errors.DocumentNotFound: (404, "document_not_found"),
     quotes_errors.DocumentNotFound: (404, "document_not_found"),

@@ -5,4 +5,4 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Each module adds its routes to ``bp``.
 from . import (auth, customers, email_templates, notifications, openapi,  # noqa: E402,F401
-               organization, portal_access)
+               organization, portal_access, reviews)

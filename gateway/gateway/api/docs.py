@@ -12,8 +12,10 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 from identity.schemas import (BulkEnableSchema, ContactInputSchema, ContactSchema,
                               ContactUpdateSchema, CustomerCreateSchema, CustomerInputSchema,
-                              CustomerListQuerySchema, CustomerSchema, OrganizationSchema,
-                              OrganizationUpdateSchema, PortalEnableSchema, PortalResultSchema)
+                              CustomerListQuerySchema, CustomerReviewQuerySchema,
+                              CustomerSchema, OrganizationSchema, OrganizationUpdateSchema,
+                              PortalEnableSchema, PortalResultSchema, ReviewListQuerySchema,
+                              ReviewQuerySchema, ReviewSchema)
 from notify.schemas import (EmailTemplateInputSchema, EmailTemplateSchema, FeedQuerySchema,
                             MailListQuerySchema, NotificationPreferenceInputSchema,
                             NotificationPreferenceSchema, OutgoingMailDetailSchema)
@@ -46,11 +48,14 @@ COMPONENTS = {
     "FeedEntry": schemas.LinkedFeedEntrySchema,
     "FeedPage": schemas.FeedPageSchema,
     "FeedReadAll": schemas.FeedReadAllSchema,
+    "Review": ReviewSchema,
+    "ReviewPage": schemas.ReviewPageSchema,
     "Health": schemas.HealthSchema,
     "Readiness": schemas.ReadinessSchema,
 }
 QUERIES = {"CustomerListQuery": CustomerListQuerySchema, "MailListQuery": MailListQuerySchema,
-           "FeedQuery": FeedQuerySchema}
+           "FeedQuery": FeedQuerySchema, "ReviewListQuery": ReviewListQuerySchema,
+           "CustomerReviewQuery": CustomerReviewQuerySchema, "ReviewQuery": ReviewQuerySchema}
 
 ERROR_RESPONSES = {
     400: "The request is not valid (malformed JSON, wrong types, unknown or missing fields).",

@@ -1,7 +1,7 @@
 """Shapes the API itself adds around the services' own schemas (identity.schemas etc.)."""
 from marshmallow import Schema, fields, validate
 
-from identity.schemas import CustomerSchema
+from identity.schemas import CustomerSchema, ReviewSchema
 from notify.schemas import (EmailTemplateSchema, FeedEntrySchema, NotificationPreferenceSchema,
                             OutgoingMailSchema)
 
@@ -54,6 +54,10 @@ class FeedPageSchema(PageSchema):
 
 class FeedReadAllSchema(Schema):
     marked = fields.Integer(required=True, metadata={"description": "How many were unread."})
+
+
+class ReviewPageSchema(PageSchema):
+    items = fields.List(fields.Nested(ReviewSchema), required=True)
 
 
 class HealthSchema(Schema):

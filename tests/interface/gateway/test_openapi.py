@@ -40,7 +40,8 @@ def test_document_is_openapi_3_and_every_route_is_in_it(app, client):
     assert routes == documented
     assert ("/api/v1/customers/{customer_id}/portal/{contact_id}/reinvite", "post") in routes
     assert ("/api/v1/feed/{entry_id}/read", "post") in routes
-    assert len(routes) == 31
+    assert ("/api/v1/customers/{customer_id}/contacts/{contact_id}/reviews", "get") in routes
+    assert len(routes) == 34
 
 
 def test_schemas_security_and_errors(client):
