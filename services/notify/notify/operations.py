@@ -22,6 +22,15 @@ from .models import EmailTemplate, FeedEntry, NotificationPreference, OutgoingMa
 from .rendering import TemplateProblem, TemplateText, check_template, default_template
 
 
+def _checked(schema, data: dict | None, error_class):
+    """``data`` loaded by ``schema``, or ``error_class`` with every problem."""
+    try:
+        return schema.load(data or {})
+    except ValidationError as exc:
+        error = validation_error(exc)
+        raise error_class(error.message, error.details) from None
+
+
 def _kind(key: str, language: str):
     kind = KINDS.get(key)
     if kind is None or language not in LANGUAGES:
@@ -55,11 +64,7 @@ def get_template(session, organization_id: str, key: str, language: str) -> dict
 def put_template(session, organization_id: str, key: str, language: str, data: dict) -> dict:
     """Save the organization's wording after a trial render; refuses it with details."""
     kind = _kind(key, language)
-    try:
-        values = schemas.EmailTemplateInputSchema().load(data or {})
-    except ValidationError as exc:
-        error = validation_error(exc)
-        raise EmailTemplateInvalid(error.message, error.details) from None
+    values = _checked(schemas.EmailTemplateInputSchema(), data, EmailTemplateInvalid)
     text = TemplateText(values["subject"], values["body"])
     try:
         check_template(kind, language, text)
@@ -87,11 +92,7 @@ def reset_template(session, organization_id: str, key: str, language: str) -> di
 
 
 def list_mail(session, organization_id: str, query: dict) -> dict:
-    try:
-        params = schemas.MailListQuerySchema().load(query or {})
-    except ValidationError as exc:
-        error = validation_error(exc)
-        raise InvalidMailQuery(error.message, error.details) from None
+    params = _checked(schemas.MailListQuerySchema(), query, InvalidMailQuery)
     conditions = [OutgoingMail.organization_id == organization_id]
     if params["status"]:
         conditions.append(OutgoingMail.status == params["status"])
@@ -165,11 +166,8 @@ def list_preferences(session, organization_id: str) -> list[Preference]:
 def update_preference(session, organization_id: str, kind: str, data: dict) -> Preference:
     """Change email and/or feed for one kind; what is not sent stays as it is."""
     _activity_kind(kind)
-    try:
-        values = schemas.NotificationPreferenceInputSchema().load(data or {})
-    except ValidationError as exc:
-        error = validation_error(exc)
-        raise NotificationPreferenceInvalid(error.message, error.details) from None
+    values = _checked(schemas.NotificationPreferenceInputSchema(), data,
+                      NotificationPreferenceInvalid)
     row = _preference_rows(session, organization_id, kind).get(kind)
     if row is None:
         current = _preference(kind, None)
@@ -195,11 +193,7 @@ def reset_preferences(session, organization_id: str, kind: str | None = None) ->
 # --- the staff feed -------------------------------------------------------------------------
 
 def list_feed(session, organization_id: str, query: dict) -> dict:
-    try:
-        params = schemas.FeedQuerySchema().load(query or {})
-    except ValidationError as exc:
-        error = validation_error(exc)
-        raise InvalidFeedQuery(error.message, error.details) from None
+    params = _checked(schemas.FeedQuerySchema(), query, InvalidFeedQuery)
     conditions = [FeedEntry.organization_id == organization_id]
     if params["kind"]:
         conditions.append(FeedEntry.kind == params["kind"])
