@@ -174,3 +174,11 @@ def test_details_need_a_login(client, org):
         response = portal.get(path)
         assert response.status_code == 302
         assert response.headers["Location"] == f"/portal/{org['slug']}/login"
+
+
+def test_logging_out_from_the_sidebar_of_the_details_page(api, client, org):
+    _customer, portal = _marta(api, client, org)
+    out = portal.post_form("/logout", {}, page="/details")
+    assert out.status_code == 302 and out.headers["Location"] == f"/portal/{org['slug']}/login"
+    assert portal.get("/details").status_code == 302
+    assert "Ha cerrado la sesión." in _text(portal.get("/login"))

@@ -410,3 +410,15 @@ def test_activity_context_names_who_acted_even_after_deletion(session, org, cust
         "display_name": "Ajeno", "contacts": [{"first_name": "Zoe", "email": "z@example.com"}]})
     with pytest.raises(ContactNotFound):
         ops.get_activity_context(session, org.id, customer.id, stranger.contacts[0].id)
+
+
+def test_sending_limits_come_from_the_environment():
+    import subprocess
+    import sys
+    env = {"PORTAL_MESSAGES_PER_HOUR": "7", "PORTAL_MESSAGES_PER_DAY": "30",
+           "PORTAL_REVIEWS_PER_DAY": "0", "PATH": ""}
+    out = subprocess.run(
+        [sys.executable, "-c", "from identity import operations as o; "
+         "print(o.MESSAGES_PER_HOUR, o.MESSAGES_PER_DAY, o.REVIEWS_PER_DAY)"],
+        env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["7", "30", "1"]  # a limit is at least 1
