@@ -10,7 +10,7 @@ BIN="${BIN:-.venv/bin}"
 # `nameko test` monkey-patches eventlet before anything is imported, then runs pytest.
 "$BIN/nameko" test tests/unit tests/interface "$@"
 first=$?
-"$BIN/pytest" tests/e2e "$@"
+"$BIN/pytest" tests/e2e --suppress-nameko-eventlet-notification "$@"
 second=$?
 
 if [ "$first" -ne 0 ] || [ "$second" -ne 0 ]; then
