@@ -182,3 +182,16 @@ def test_logging_out_from_the_sidebar_of_the_details_page(api, client, org):
     assert out.status_code == 302 and out.headers["Location"] == f"/portal/{org['slug']}/login"
     assert portal.get("/details").status_code == 302
     assert "Ha cerrado la sesión." in _text(portal.get("/login"))
+
+
+def test_nothing_of_another_customer_is_shown_or_changed(api, client, org):
+    theirs = create_customer(api, "Carpintería Robles", phone="+34 699 999 999",
+                             billing_address={"city": "Toledo", "country": "ES"})
+    _mine, portal = _marta(api, client, org)
+    for path in ("/details", "/details?edit=billing_address", "/details?edit=company"):
+        html = _text(portal.get(path))
+        for secret in ("Carpintería Robles", "Toledo", "+34 699 999 999", theirs["email"]):
+            assert secret not in html, (path, secret)
+    assert portal.post_form("/details?edit=billing_address",
+                            {**ADDRESS, "city": "Sevilla"}).status_code == 302
+    assert api.get(f"/customers/{theirs['id']}").json["billing_address"]["city"] == "Toledo"
