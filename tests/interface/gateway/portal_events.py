@@ -2,28 +2,8 @@
 consumer (notify) receives them."""
 import eventlet
 import pytest
-from nameko.events import event_handler
 
-
-class PortalEventSink:
-    name = "gateway_test_portal_events"
-    received: list = []
-
-    @event_handler("identity", "customer_details_updated")
-    def on_details(self, envelope):
-        self.received.append(envelope)
-
-    @event_handler("identity", "contact_password_changed")
-    def on_password(self, envelope):
-        self.received.append(envelope)
-
-    @event_handler("identity", "customer_message_sent")
-    def on_message(self, envelope):
-        self.received.append(envelope)
-
-    @event_handler("identity", "review_submitted")
-    def on_review(self, envelope):
-        self.received.append(envelope)
+from tests.support.portal_events import PortalEventSink
 
 
 class Events:

@@ -2,39 +2,13 @@
 (notify) receives, exactly as the contracts say, and the errors as their own classes."""
 import eventlet
 import pytest
-from nameko.events import event_handler
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from identity.exceptions import (ContactNotFound, CustomerNotFound, MessageLimitReached,
                                  OrganizationNotFound, WrongPassword)
 from identity.service import IdentityService
 from portal_common.errors import ValidationFailed
-
-PORTAL_EVENTS = ("customer_details_updated", "contact_password_changed",
-                 "customer_message_sent", "review_submitted")
-
-
-class PortalEventSink:
-    """Stands in for notify: records identity's portal events."""
-
-    name = "portal_event_sink"
-    received = []
-
-    @event_handler("identity", "customer_details_updated")
-    def on_details(self, envelope):
-        self.received.append(envelope)
-
-    @event_handler("identity", "contact_password_changed")
-    def on_password(self, envelope):
-        self.received.append(envelope)
-
-    @event_handler("identity", "customer_message_sent")
-    def on_message(self, envelope):
-        self.received.append(envelope)
-
-    @event_handler("identity", "review_submitted")
-    def on_review(self, envelope):
-        self.received.append(envelope)
+from tests.support.portal_events import PORTAL_EVENTS, PortalEventSink
 
 
 @pytest.fixture
