@@ -1,6 +1,38 @@
 """billing's business errors; each arrives at the gateway as itself."""
-from portal_common.errors import NotFound
+from portal_common.errors import Conflict, NotFound, ValidationFailed
 
 
 class DocumentNotFound(NotFound):
     pass
+
+
+class InvoiceNotFound(DocumentNotFound):
+    pass
+
+
+class CreditNoteNotFound(DocumentNotFound):
+    pass
+
+
+class PaymentNotFound(DocumentNotFound):
+    pass
+
+
+class TaxNotFound(NotFound):
+    pass
+
+
+class InvalidDocument(ValidationFailed):
+    """A document's fields break a rule (dates, quantities, unknown tax...)."""
+
+
+class AmountRefused(ValidationFailed):
+    """An amount exceeds a balance or the credit available, or mixes currencies."""
+
+
+class InvoiceStateConflict(Conflict):
+    """The invoice's status forbids the action (editing a sent one, paying a void one...)."""
+
+
+class DuplicateNumber(Conflict):
+    """Another document of the organization already has this number."""

@@ -1,7 +1,22 @@
-"""billing's own tables. No other service reads them."""
-from sqlalchemy.orm import DeclarativeBase
+"""billing's own tables. No other service reads them.
 
+Money columns are NUMERIC(18, 3): wide enough for every currency's minor unit;
+values are quantized per document currency by the operations before storing.
+"""
+from datetime import date as Date
+from decimal import Decimal
+
+from sqlalchemy import (Boolean, Date as DateType, ForeignKey, Integer, Numeric, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from portal_common.db import UTCDateTime, id_column
 from portal_common.events import OutboxMixin, ProcessedEventMixin
+from portal_common.timeutil import utcnow
+
+MONEY = Numeric(18, 3)
+QUANTITY = Numeric(18, 4)
+PERCENT = Numeric(7, 4)
 
 
 class Base(DeclarativeBase):
@@ -14,3 +29,157 @@ class Outbox(OutboxMixin, Base):
 
 class ProcessedEvent(ProcessedEventMixin, Base):
     __tablename__ = "processed_events"
+
+
+class Tax(Base):
+    __tablename__ = "taxes"
+
+    id: Mapped[str] = id_column()
+    organization_id: Mapped[str] = mapped_column(String(36), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    rate: Mapped[Decimal] = mapped_column(PERCENT)
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Invoice(Base):
+    __tablename__ = "invoices"
+    __table_args__ = (UniqueConstraint("organization_id", "number", name="uq_invoices_org_number"),)
+
+    id: Mapped[str] = id_column()
+    organization_id: Mapped[str] = mapped_column(String(36), index=True)
+    customer_id: Mapped[str] = mapped_column(String(36), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="invoice")  # invoice | retainer
+    number: Mapped[str] = mapped_column(String(40))
+    date: Mapped[Date] = mapped_column(DateType)
+    due_date: Mapped[Date] = mapped_column(DateType)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    allow_partial_payments: Mapped[bool] = mapped_column(Boolean, default=True)
+    first_viewed_at = mapped_column(UTCDateTime(), nullable=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    subtotal: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
+    tax_total: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
+    total: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
+    balance: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
+    # Retainer invoices only: what was paid on it and not yet drawn on other invoices.
+    retainer_available: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
+    sent_at = mapped_column(UTCDateTime(), nullable=True)
+    voided_at = mapped_column(UTCDateTime(), nullable=True)
+    created_at = mapped_column(UTCDateTime(), default=utcnow)
+
+    lines: Mapped[list["InvoiceLine"]] = relationship(
+        back_populates="invoice", cascade="all, delete-orphan", order_by="InvoiceLine.position")
+
+
+class InvoiceLine(Base):
+    __tablename__ = "invoice_lines"
+
+    id: Mapped[str] = id_column()
+    invoice_id: Mapped[str] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"),
+                                            index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    quantity: Mapped[Decimal] = mapped_column(QUANTITY)
+    rate: Mapped[Decimal] = mapped_column(QUANTITY)
+    discount: Mapped[Decimal] = mapped_column(PERCENT, default=Decimal(0))
+    tax_id: Mapped[str | None] = mapped_column(ForeignKey("taxes.id"), nullable=True)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    tax_amount: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
+
+    invoice: Mapped[Invoice] = relationship(back_populates="lines")
+
+
+class CreditNote(Base):
+    __tablename__ = "credit_notes"
+    __table_args__ = (UniqueConstraint("organization_id", "number",
+                                       name="uq_credit_notes_org_number"),)
+
+    id: Mapped[str] = id_column()
+    organization_id: Mapped[str] = mapped_column(String(36), index=True)
+    customer_id: Mapped[str] = mapped_column(String(36), index=True)
+    number: Mapped[str] = mapped_column(String(40))
+    date: Mapped[Date] = mapped_column(DateType)
+    currency: Mapped[str] = mapped_column(String(3))
+    subtotal: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
+    tax_total: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
+    total: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
+    remaining: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
+    created_at = mapped_column(UTCDateTime(), default=utcnow)
+
+    lines: Mapped[list["CreditNoteLine"]] = relationship(
+        back_populates="credit_note", cascade="all, delete-orphan",
+        order_by="CreditNoteLine.position")
+
+
+class CreditNoteLine(Base):
+    __tablename__ = "credit_note_lines"
+
+    id: Mapped[str] = id_column()
+    credit_note_id: Mapped[str] = mapped_column(
+        ForeignKey("credit_notes.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    quantity: Mapped[Decimal] = mapped_column(QUANTITY)
+    rate: Mapped[Decimal] = mapped_column(QUANTITY)
+    discount: Mapped[Decimal] = mapped_column(PERCENT, default=Decimal(0))
+    tax_id: Mapped[str | None] = mapped_column(ForeignKey("taxes.id"), nullable=True)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    tax_amount: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
+
+    credit_note: Mapped[CreditNote] = relationship(back_populates="lines")
+
+
+class Payment(Base):
+    """An offline payment recorded by staff; ``unapplied`` is the customer's credit left."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[str] = id_column()
+    organization_id: Mapped[str] = mapped_column(String(36), index=True)
+    customer_id: Mapped[str] = mapped_column(String(36), index=True)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    unapplied: Mapped[Decimal] = mapped_column(MONEY)
+    currency: Mapped[str] = mapped_column(String(3))
+    date: Mapped[Date] = mapped_column(DateType)
+    mode: Mapped[str] = mapped_column(String(20))
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    created_at = mapped_column(UTCDateTime(), default=utcnow)
+
+    applications: Mapped[list["PaymentApplication"]] = relationship(
+        back_populates="payment", cascade="all, delete-orphan")
+
+
+class PaymentApplication(Base):
+    __tablename__ = "payment_applications"
+
+    id: Mapped[str] = id_column()
+    payment_id: Mapped[str] = mapped_column(ForeignKey("payments.id", ondelete="CASCADE"),
+                                            index=True)
+    invoice_id: Mapped[str] = mapped_column(ForeignKey("invoices.id"), index=True)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+
+    payment: Mapped[Payment] = relationship(back_populates="applications")
+
+
+class CreditApplication(Base):
+    """Credit drawn on an invoice: from a credit note, a payment's excess or a retainer."""
+
+    __tablename__ = "credit_applications"
+
+    id: Mapped[str] = id_column()
+    organization_id: Mapped[str] = mapped_column(String(36), index=True)
+    customer_id: Mapped[str] = mapped_column(String(36), index=True)
+    source: Mapped[str] = mapped_column(String(20))  # credit_note | payment | retainer
+    credit_note_id: Mapped[str | None] = mapped_column(ForeignKey("credit_notes.id"),
+                                                       nullable=True)
+    payment_id: Mapped[str | None] = mapped_column(ForeignKey("payments.id"), nullable=True)
+    retainer_invoice_id: Mapped[str | None] = mapped_column(ForeignKey("invoices.id"),
+                                                            nullable=True)
+    invoice_id: Mapped[str] = mapped_column(ForeignKey("invoices.id"), index=True)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    applied_at = mapped_column(UTCDateTime(), default=utcnow)
+
+    invoice: Mapped[Invoice] = relationship(foreign_keys=[invoice_id])

@@ -1,0 +1,92 @@
+"""The events billing publishes: one schema each, past-tense names. Amounts are strings."""
+from marshmallow import Schema, fields
+
+
+class _InvoiceEvent(Schema):
+    invoice_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    number = fields.String(required=True)
+    kind = fields.String(required=True)
+    currency = fields.String(required=True)
+    total = fields.String(required=True)
+    balance = fields.String(required=True)
+
+
+class InvoiceCreated(_InvoiceEvent):
+    pass
+
+
+class InvoiceUpdated(_InvoiceEvent):
+    pass
+
+
+class InvoiceSent(_InvoiceEvent):
+    due_date = fields.Date(required=True)
+
+
+class InvoiceVoided(_InvoiceEvent):
+    pass
+
+
+class InvoiceViewed(_InvoiceEvent):
+    """The customer opened the invoice in the portal for the first time."""
+
+
+class TaxCreated(Schema):
+    tax_id = fields.String(required=True)
+    name = fields.String(required=True)
+    rate = fields.String(required=True)
+    is_default = fields.Boolean(required=True)
+
+
+class CreditNoteCreated(Schema):
+    credit_note_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    number = fields.String(required=True)
+    currency = fields.String(required=True)
+    total = fields.String(required=True)
+
+
+class Applied(Schema):
+    invoice_id = fields.String(required=True)
+    amount = fields.String(required=True)
+    invoice_balance = fields.String(required=True)
+    invoice_status = fields.String(required=True)
+
+
+class PaymentRecorded(Schema):
+    payment_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    amount = fields.String(required=True)
+    currency = fields.String(required=True)
+    date = fields.Date(required=True)
+    mode = fields.String(required=True)
+    unapplied = fields.String(required=True)
+    applications = fields.List(fields.Nested(Applied), required=True)
+
+
+class CreditApplied(Schema):
+    customer_id = fields.String(required=True)
+    source = fields.String(required=True)
+    source_id = fields.String(required=True)
+    currency = fields.String(required=True)
+    remaining = fields.String(required=True)
+    application = fields.Nested(Applied, required=True)
+
+
+class RetainerApplied(CreditApplied):
+    pass
+
+
+SCHEMAS = {
+    "tax_created": TaxCreated(),
+    "invoice_created": InvoiceCreated(),
+    "invoice_updated": InvoiceUpdated(),
+    "invoice_sent": InvoiceSent(),
+    "invoice_voided": InvoiceVoided(),
+    "invoice_viewed": InvoiceViewed(),
+    "credit_note_created": CreditNoteCreated(),
+    "payment_recorded": PaymentRecorded(),
+    "credit_applied": CreditApplied(),
+    "retainer_applied": RetainerApplied(),
+}

@@ -1,0 +1,466 @@
+"""billing's use cases, each on a session the caller commits.
+
+Every function takes the organization and, where it acts for a customer, the
+customer: a document of another organization or customer is "not found". Each
+command records its event in the outbox in the same transaction. Money is
+Decimal, rounded per document currency (``portal_common.money``): each line is
+rounded, then its tax, and the totals are the sums of the rounded figures.
+"""
+import re
+from datetime import date as Date
+from decimal import Decimal
+
+from marshmallow import ValidationError
+from sqlalchemy import func, select
+
+from portal_common.errors import validation_error
+from portal_common.events import record_event
+from portal_common.money import quantize, to_wire
+from portal_common.timeutil import utcnow
+
+from . import schemas
+from .events import SCHEMAS as EVENT_SCHEMAS
+from .exceptions import (AmountRefused, CreditNoteNotFound, DuplicateNumber, InvalidDocument,
+                         InvoiceNotFound, InvoiceStateConflict, PaymentNotFound, TaxNotFound)
+from .models import (CreditApplication, CreditNote, CreditNoteLine, Invoice, InvoiceLine,
+                     Outbox, Payment, PaymentApplication, Tax)
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+OPEN_STATUSES = ("sent", "viewed", "partially_paid")
+NUMBER_PREFIX = {"invoice": "INV-", "retainer": "RET-", "credit_note": "CN-"}
+
+
+def load(schema, data, partial=False):
+    try:
+        return schema.load(data or {}, partial=partial)
+    except ValidationError as exc:
+        raise validation_error(exc) from None
+
+
+def emit(session, event_type: str, organization_id: str, payload: dict):
+    return record_event(session, Outbox, EVENT_SCHEMAS[event_type], event_type,
+                        organization_id, payload)
+
+
+def effective_status(invoice: Invoice, today: Date | None = None) -> str:
+    """The stored status, or ``overdue`` for an open invoice past its due date."""
+    today = today or utcnow().date()
+    if (invoice.status in OPEN_STATUSES and invoice.balance > 0
+            and invoice.due_date < today):
+        return "overdue"
+    return invoice.status
+
+
+# --- taxes -----------------------------------------------------------------------
+
+def create_tax(session, organization_id: str, data: dict) -> Tax:
+    values = load(schemas.TaxCreateSchema(), data)
+    if values["is_default"]:
+        for other in session.scalars(select(Tax).where(Tax.organization_id == organization_id,
+                                                       Tax.is_default.is_(True))):
+            other.is_default = False
+    tax = Tax(organization_id=organization_id, **values)
+    session.add(tax)
+    session.flush()
+    emit(session, "tax_created", organization_id,
+         {"tax_id": tax.id, "name": tax.name, "rate": str(tax.rate),
+          "is_default": tax.is_default})
+    return tax
+
+
+def list_taxes(session, organization_id: str) -> list[Tax]:
+    return list(session.scalars(select(Tax).where(Tax.organization_id == organization_id)
+                                .order_by(Tax.name)))
+
+
+def default_tax(session, organization_id: str) -> Tax | None:
+    return session.scalar(select(Tax).where(Tax.organization_id == organization_id,
+                                            Tax.is_default.is_(True)))
+
+
+# --- documents -------------------------------------------------------------------
+
+def _next_number(session, model, organization_id: str, prefix: str) -> str:
+    pattern = re.compile(rf"^{re.escape(prefix)}(\d+)$")
+    numbers = session.scalars(select(model.number).where(
+        model.organization_id == organization_id, model.number.like(f"{prefix}%")))
+    highest = max((int(m.group(1)) for n in numbers if (m := pattern.match(n))), default=0)
+    return f"{prefix}{highest + 1:06d}"
+
+
+def _check_number_free(session, model, organization_id, number, exclude_id=None):
+    query = select(func.count()).select_from(model).where(
+        model.organization_id == organization_id, model.number == number)
+    if exclude_id:
+        query = query.where(model.id != exclude_id)
+    if session.scalar(query):
+        raise DuplicateNumber("Another document already has this number.",
+                              {"number": ["Another document already has this number."]})
+
+
+def _build_lines(session, organization_id: str, currency: str, line_model, lines: list):
+    """Lines with their rounded amount and tax; refuses taxes of another organization."""
+    taxes = {}
+    built, subtotal, tax_total = [], ZERO, ZERO
+    for position, values in enumerate(lines):
+        tax = None
+        if values.get("tax_id"):
+            tax = taxes.get(values["tax_id"]) or session.get(Tax, values["tax_id"])
+            if tax is None or tax.organization_id != organization_id:
+                raise InvalidDocument("Unknown tax.",
+                                      {"lines": {position: {"tax_id": ["Unknown tax."]}}})
+            taxes[tax.id] = tax
+        gross = values["quantity"] * values["rate"]
+        amount = quantize(gross * (HUNDRED - values["discount"]) / HUNDRED, currency)
+        tax_amount = quantize(amount * tax.rate / HUNDRED, currency) if tax else ZERO
+        built.append(line_model(position=position, name=values["name"],
+                                description=values["description"],
+                                quantity=values["quantity"], rate=values["rate"],
+                                discount=values["discount"], tax_id=tax.id if tax else None,
+                                amount=amount, tax_amount=tax_amount))
+        subtotal += amount
+        tax_total += tax_amount
+    return built, subtotal, tax_total
+
+
+def _invoice_payload(invoice: Invoice) -> dict:
+    return {"invoice_id": invoice.id, "customer_id": invoice.customer_id,
+            "number": invoice.number, "kind": invoice.kind, "currency": invoice.currency,
+            "total": to_wire(invoice.total, invoice.currency),
+            "balance": to_wire(invoice.balance, invoice.currency)}
+
+
+def create_invoice(session, organization_id: str, data: dict) -> Invoice:
+    """A draft invoice (or retainer invoice); its number is generated when not given."""
+    values = load(schemas.InvoiceCreateSchema(), data)
+    currency = values["currency"].upper()
+    kind = values["kind"]
+    number = values["number"] or _next_number(session, Invoice, organization_id,
+                                              NUMBER_PREFIX[kind])
+    _check_number_free(session, Invoice, organization_id, number)
+    lines, subtotal, tax_total = _build_lines(session, organization_id, currency, InvoiceLine,
+                                              values["lines"])
+    total = subtotal + tax_total
+    invoice = Invoice(organization_id=organization_id, customer_id=values["customer_id"],
+                      kind=kind, number=number, date=values["date"],
+                      due_date=values["due_date"] or values["date"], currency=currency,
+                      status="draft", allow_partial_payments=values["allow_partial_payments"],
+                      notes=values["notes"], subtotal=subtotal, tax_total=tax_total,
+                      total=total, balance=total, retainer_available=ZERO, lines=lines)
+    session.add(invoice)
+    session.flush()
+    emit(session, "invoice_created", organization_id, _invoice_payload(invoice))
+    return invoice
+
+
+def get_invoice(session, organization_id: str, invoice_id: str,
+                customer_id: str | None = None) -> Invoice:
+    invoice = session.get(Invoice, invoice_id) if invoice_id else None
+    if (invoice is None or invoice.organization_id != organization_id
+            or (customer_id is not None and invoice.customer_id != customer_id)):
+        raise InvoiceNotFound("Invoice not found.", {"invoice_id": invoice_id})
+    return invoice
+
+
+def list_invoices(session, organization_id: str, customer_id: str | None = None,
+                  kind: str | None = None) -> list[Invoice]:
+    query = select(Invoice).where(Invoice.organization_id == organization_id)
+    if customer_id is not None:
+        query = query.where(Invoice.customer_id == customer_id)
+    if kind is not None:
+        query = query.where(Invoice.kind == kind)
+    return list(session.scalars(query.order_by(Invoice.date.desc(), Invoice.number.desc())))
+
+
+def update_invoice(session, organization_id: str, invoice_id: str, data: dict) -> Invoice:
+    """Replace a draft's fields (the whole document is sent again, as on creation)."""
+    invoice = get_invoice(session, organization_id, invoice_id)
+    if invoice.status != "draft":
+        raise InvoiceStateConflict("Only a draft invoice can be changed.",
+                                   {"status": invoice.status})
+    merged = {"customer_id": invoice.customer_id, "kind": invoice.kind,
+              "number": invoice.number, "currency": invoice.currency}
+    merged.update(data or {})
+    values = load(schemas.InvoiceCreateSchema(), merged)
+    number = values["number"] or invoice.number
+    _check_number_free(session, Invoice, organization_id, number, exclude_id=invoice.id)
+    currency = values["currency"].upper()
+    lines, subtotal, tax_total = _build_lines(session, organization_id, currency, InvoiceLine,
+                                              values["lines"])
+    invoice.lines.clear()
+    session.flush()
+    invoice.customer_id = values["customer_id"]
+    invoice.kind = values["kind"]
+    invoice.number = number
+    invoice.date = values["date"]
+    invoice.due_date = values["due_date"] or values["date"]
+    invoice.currency = currency
+    invoice.allow_partial_payments = values["allow_partial_payments"]
+    invoice.notes = values["notes"]
+    invoice.lines.extend(lines)
+    invoice.subtotal, invoice.tax_total = subtotal, tax_total
+    invoice.total = invoice.balance = subtotal + tax_total
+    session.flush()
+    emit(session, "invoice_updated", organization_id, _invoice_payload(invoice))
+    return invoice
+
+
+def send_invoice(session, organization_id: str, invoice_id: str) -> Invoice:
+    invoice = get_invoice(session, organization_id, invoice_id)
+    if invoice.status != "draft":
+        raise InvoiceStateConflict("Only a draft invoice can be sent.",
+                                   {"status": invoice.status})
+    invoice.status = "sent" if invoice.balance > 0 else "paid"
+    invoice.sent_at = utcnow()
+    session.flush()
+    emit(session, "invoice_sent", organization_id,
+         dict(_invoice_payload(invoice), due_date=invoice.due_date.isoformat()))
+    return invoice
+
+
+def mark_invoice_viewed(session, organization_id: str, customer_id: str,
+                        invoice_id: str) -> Invoice:
+    invoice = get_invoice(session, organization_id, invoice_id, customer_id)
+    if invoice.status == "draft":
+        raise InvoiceNotFound("Invoice not found.", {"invoice_id": invoice_id})
+    first_view = invoice.first_viewed_at is None
+    if first_view:
+        invoice.first_viewed_at = utcnow()
+        emit(session, "invoice_viewed", organization_id, _invoice_payload(invoice))
+    if invoice.status == "sent":
+        invoice.status = "viewed"
+    return invoice
+
+
+def void_invoice(session, organization_id: str, invoice_id: str) -> Invoice:
+    """Void an invoice nothing was paid or credited on."""
+    invoice = get_invoice(session, organization_id, invoice_id)
+    if invoice.status == "void":
+        raise InvoiceStateConflict("The invoice is already void.", {"status": invoice.status})
+    if invoice.balance != invoice.total or invoice.retainer_available > 0:
+        raise InvoiceStateConflict("An invoice with payments or credits applied cannot be void.",
+                                   {"status": invoice.status})
+    invoice.status = "void"
+    invoice.voided_at = utcnow()
+    session.flush()
+    emit(session, "invoice_voided", organization_id, _invoice_payload(invoice))
+    return invoice
+
+
+# --- credit notes ----------------------------------------------------------------
+
+def create_credit_note(session, organization_id: str, data: dict) -> CreditNote:
+    values = load(schemas.CreditNoteCreateSchema(), data)
+    currency = values["currency"].upper()
+    number = values["number"] or _next_number(session, CreditNote, organization_id,
+                                              NUMBER_PREFIX["credit_note"])
+    _check_number_free(session, CreditNote, organization_id, number)
+    lines, subtotal, tax_total = _build_lines(session, organization_id, currency,
+                                              CreditNoteLine, values["lines"])
+    total = subtotal + tax_total
+    note = CreditNote(organization_id=organization_id, customer_id=values["customer_id"],
+                      number=number, date=values["date"], currency=currency,
+                      subtotal=subtotal, tax_total=tax_total, total=total, remaining=total,
+                      lines=lines)
+    session.add(note)
+    session.flush()
+    emit(session, "credit_note_created", organization_id,
+         {"credit_note_id": note.id, "customer_id": note.customer_id, "number": note.number,
+          "currency": currency, "total": to_wire(total, currency)})
+    return note
+
+
+def get_credit_note(session, organization_id: str, credit_note_id: str,
+                    customer_id: str | None = None) -> CreditNote:
+    note = session.get(CreditNote, credit_note_id) if credit_note_id else None
+    if (note is None or note.organization_id != organization_id
+            or (customer_id is not None and note.customer_id != customer_id)):
+        raise CreditNoteNotFound("Credit note not found.", {"credit_note_id": credit_note_id})
+    return note
+
+
+def get_payment(session, organization_id: str, payment_id: str,
+                customer_id: str | None = None) -> Payment:
+    payment = session.get(Payment, payment_id) if payment_id else None
+    if (payment is None or payment.organization_id != organization_id
+            or (customer_id is not None and payment.customer_id != customer_id)):
+        raise PaymentNotFound("Payment not found.", {"payment_id": payment_id})
+    return payment
+
+
+# --- applying money to invoices --------------------------------------------------
+
+def _applicable_invoice(session, organization_id, customer_id, invoice_id, currency,
+                        amount, allow_retainer):
+    invoice = get_invoice(session, organization_id, invoice_id, customer_id)
+    if invoice.status in ("draft", "void"):
+        raise InvoiceStateConflict(f"A {invoice.status} invoice cannot be paid or credited.",
+                                   {"invoice_id": invoice.id, "status": invoice.status})
+    if invoice.kind == "retainer" and not allow_retainer:
+        raise InvoiceStateConflict("Credits cannot be applied to a retainer invoice.",
+                                   {"invoice_id": invoice.id})
+    if invoice.currency != currency:
+        raise AmountRefused("The currencies differ.",
+                            {"currency": [f"The invoice is in {invoice.currency}."]})
+    if quantize(amount, currency) != amount:
+        raise AmountRefused("Too many decimals for the currency.",
+                            {"amount": [f"{currency} has fewer decimals."]})
+    if amount > invoice.balance:
+        raise AmountRefused("The amount exceeds the invoice's balance.",
+                            {"amount": [f"At most {to_wire(invoice.balance, currency)}."],
+                             "invoice_id": invoice.id})
+    return invoice
+
+
+def _reduce_balance(invoice: Invoice, amount: Decimal) -> dict:
+    invoice.balance -= amount
+    invoice.status = "paid" if invoice.balance == 0 else "partially_paid"
+    return {"invoice_id": invoice.id, "amount": to_wire(amount, invoice.currency),
+            "invoice_balance": to_wire(invoice.balance, invoice.currency),
+            "invoice_status": invoice.status}
+
+
+def record_payment(session, organization_id: str, data: dict) -> Payment:
+    """An offline payment with its applications; what is not applied stays as credit.
+
+    Paid on a retainer invoice, the amount becomes that retainer's available balance.
+    """
+    values = load(schemas.PaymentCreateSchema(), data)
+    currency = values["currency"].upper()
+    amount = values["amount"]
+    if quantize(amount, currency) != amount:
+        raise AmountRefused("Too many decimals for the currency.",
+                            {"amount": [f"{currency} has fewer decimals."]})
+    customer_id = values["customer_id"]
+    applied = sum((a["amount"] for a in values["applications"]), ZERO)
+    if applied > amount:
+        raise AmountRefused("The applications add up to more than the payment.",
+                            {"applications": ["They add up to more than the amount paid."]})
+    payment = Payment(organization_id=organization_id, customer_id=customer_id,
+                      amount=amount, unapplied=amount - applied, currency=currency,
+                      date=values["date"], mode=values["mode"],
+                      reference=values["reference"])
+    session.add(payment)
+    results = []
+    for item in values["applications"]:
+        invoice = _applicable_invoice(session, organization_id, customer_id,
+                                      item["invoice_id"], currency, item["amount"],
+                                      allow_retainer=True)
+        results.append(_reduce_balance(invoice, item["amount"]))
+        if invoice.kind == "retainer":
+            invoice.retainer_available += item["amount"]
+        payment.applications.append(PaymentApplication(invoice_id=invoice.id,
+                                                       amount=item["amount"]))
+    session.flush()
+    emit(session, "payment_recorded", organization_id,
+         {"payment_id": payment.id, "customer_id": customer_id,
+          "amount": to_wire(amount, currency), "currency": currency,
+          "date": payment.date.isoformat(), "mode": payment.mode,
+          "unapplied": to_wire(payment.unapplied, currency), "applications": results})
+    return payment
+
+
+def apply_credit(session, organization_id: str, customer_id: str, data: dict):
+    """Apply a credit note's remaining credit, or a payment's unapplied part, to an invoice."""
+    values = load(schemas.CreditApplySchema(), data)
+    if values["credit_note_id"]:
+        source = get_credit_note(session, organization_id, values["credit_note_id"], customer_id)
+        available_attr, kind = "remaining", "credit_note"
+    else:
+        source = get_payment(session, organization_id, values["payment_id"], customer_id)
+        available_attr, kind = "unapplied", "payment"
+    amount = values["amount"]
+    if amount > getattr(source, available_attr):
+        raise AmountRefused("The amount exceeds the credit available.",
+                            {"amount": [f"At most {to_wire(getattr(source, available_attr), source.currency)}."]})
+    invoice = _applicable_invoice(session, organization_id, customer_id, values["invoice_id"],
+                                  source.currency, amount, allow_retainer=False)
+    setattr(source, available_attr, getattr(source, available_attr) - amount)
+    result = _reduce_balance(invoice, amount)
+    application = CreditApplication(
+        organization_id=organization_id, customer_id=customer_id, source=kind,
+        credit_note_id=source.id if kind == "credit_note" else None,
+        payment_id=source.id if kind == "payment" else None,
+        invoice_id=invoice.id, amount=amount)
+    session.add(application)
+    session.flush()
+    emit(session, "credit_applied", organization_id,
+         {"customer_id": customer_id, "source": kind, "source_id": source.id,
+          "currency": source.currency,
+          "remaining": to_wire(getattr(source, available_attr), source.currency),
+          "application": result})
+    return application
+
+
+def apply_retainer(session, organization_id: str, customer_id: str, data: dict):
+    """Draw on what was paid on a retainer invoice to settle another invoice."""
+    values = load(schemas.RetainerApplySchema(), data)
+    retainer = get_invoice(session, organization_id, values["retainer_invoice_id"], customer_id)
+    if retainer.kind != "retainer":
+        raise InvoiceNotFound("Retainer invoice not found.",
+                              {"retainer_invoice_id": retainer.id})
+    amount = values["amount"]
+    if amount > retainer.retainer_available:
+        raise AmountRefused("The amount exceeds the retainer balance.",
+                            {"amount": [f"At most {to_wire(retainer.retainer_available, retainer.currency)}."]})
+    invoice = _applicable_invoice(session, organization_id, customer_id, values["invoice_id"],
+                                  retainer.currency, amount, allow_retainer=False)
+    retainer.retainer_available -= amount
+    result = _reduce_balance(invoice, amount)
+    application = CreditApplication(organization_id=organization_id, customer_id=customer_id,
+                                    source="retainer", retainer_invoice_id=retainer.id,
+                                    invoice_id=invoice.id, amount=amount)
+    session.add(application)
+    session.flush()
+    emit(session, "retainer_applied", organization_id,
+         {"customer_id": customer_id, "source": "retainer", "source_id": retainer.id,
+          "currency": retainer.currency,
+          "remaining": to_wire(retainer.retainer_available, retainer.currency),
+          "application": result})
+    return application
+
+
+# --- read models -------------------------------------------------------------------
+
+def dashboard_figures(session, organization_id: str, customer_id: str,
+                      currency: str | None = None, today: Date | None = None) -> dict:
+    """The portal dashboard's figures, as strings in the customer's currency.
+
+    billing does not own the customer, so the currency is the one given, else that of
+    the customer's latest document; documents in other currencies are left out.
+    """
+    invoices = [i for i in list_invoices(session, organization_id, customer_id)
+                if i.status != "draft"]
+    payments = list(session.scalars(select(Payment).where(
+        Payment.organization_id == organization_id, Payment.customer_id == customer_id)
+        .order_by(Payment.date.desc(), Payment.created_at.desc())))
+    notes = list(session.scalars(select(CreditNote).where(
+        CreditNote.organization_id == organization_id, CreditNote.customer_id == customer_id)))
+    if currency is None:
+        dated = [(i.date, i.currency) for i in invoices] + [(p.date, p.currency)
+                                                            for p in payments]
+        currency = max(dated)[1] if dated else "USD"
+    currency = currency.upper()
+    invoices = [i for i in invoices if i.currency == currency]
+    payments = [p for p in payments if p.currency == currency]
+    open_ = [i for i in invoices if i.status in OPEN_STATUSES and i.balance > 0]
+
+    def total(values):
+        return to_wire(sum(values, ZERO), currency)
+
+    last = payments[0] if payments else None
+    return {
+        "currency": currency,
+        "outstanding_invoices": total(i.balance for i in open_ if i.kind == "invoice"),
+        "overdue_invoices": total(i.balance for i in open_ if i.kind == "invoice"
+                                  and effective_status(i, today) == "overdue"),
+        "available_credits": total([n.remaining for n in notes if n.currency == currency]
+                                   + [p.unapplied for p in payments]),
+        "outstanding_retainer_invoices": total(i.balance for i in open_
+                                               if i.kind == "retainer"),
+        "available_retainer_balance": total(i.retainer_available for i in invoices
+                                            if i.kind == "retainer"),
+        "last_payment": ({"amount": to_wire(last.amount, currency),
+                          "date": last.date.isoformat()} if last else None),
+    }
