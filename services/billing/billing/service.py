@@ -1,9 +1,19 @@
-"""billing over nameko RPC."""
+"""billing over nameko RPC: load → act → commit → dump. Amounts travel as strings."""
 from portal_common.events import OutboxRelay
 from portal_common.health import HealthRpc
+from portal_common.rpc import rpc
 
+from . import operations as ops
 from .dependencies import billing_database
 from .models import Outbox, ProcessedEvent
+from .schemas import (CreditApplicationSchema, CreditNoteSchema, InvoiceSchema, PaymentSchema,
+                      TaxSchema)
+
+tax_schema = TaxSchema()
+invoice_schema = InvoiceSchema()
+credit_note_schema = CreditNoteSchema()
+payment_schema = PaymentSchema()
+application_schema = CreditApplicationSchema()
 
 
 class BillingService(HealthRpc, OutboxRelay):
@@ -12,3 +22,89 @@ class BillingService(HealthRpc, OutboxRelay):
     db = billing_database()
     outbox_model = Outbox
     processed_model = ProcessedEvent
+
+    def _commit(self):
+        self.db.commit()
+        self.relay_outbox()
+
+    # taxes
+    @rpc
+    def create_tax(self, organization_id, data):
+        tax = ops.create_tax(self.db, organization_id, data)
+        self._commit()
+        return tax_schema.dump(tax)
+
+    @rpc
+    def list_taxes(self, organization_id):
+        return tax_schema.dump(ops.list_taxes(self.db, organization_id), many=True)
+
+    # invoices and retainer invoices
+    @rpc
+    def create_invoice(self, organization_id, data):
+        invoice = ops.create_invoice(self.db, organization_id, data)
+        self._commit()
+        return invoice_schema.dump(invoice)
+
+    @rpc
+    def get_invoice(self, organization_id, invoice_id, customer_id=None):
+        return invoice_schema.dump(ops.get_invoice(self.db, organization_id, invoice_id,
+                                                   customer_id))
+
+    @rpc
+    def list_invoices(self, organization_id, customer_id=None, kind=None):
+        return invoice_schema.dump(ops.list_invoices(self.db, organization_id, customer_id,
+                                                     kind), many=True)
+
+    @rpc
+    def update_invoice(self, organization_id, invoice_id, data):
+        invoice = ops.update_invoice(self.db, organization_id, invoice_id, data)
+        self._commit()
+        return invoice_schema.dump(invoice)
+
+    @rpc
+    def send_invoice(self, organization_id, invoice_id):
+        invoice = ops.send_invoice(self.db, organization_id, invoice_id)
+        self._commit()
+        return invoice_schema.dump(invoice)
+
+    @rpc
+    def void_invoice(self, organization_id, invoice_id):
+        invoice = ops.void_invoice(self.db, organization_id, invoice_id)
+        self._commit()
+        return invoice_schema.dump(invoice)
+
+    @rpc
+    def mark_invoice_viewed(self, organization_id, customer_id, invoice_id):
+        invoice = ops.mark_invoice_viewed(self.db, organization_id, customer_id, invoice_id)
+        self._commit()
+        return invoice_schema.dump(invoice)
+
+    # credit notes, payments, applications
+    @rpc
+    def create_credit_note(self, organization_id, data):
+        note = ops.create_credit_note(self.db, organization_id, data)
+        self._commit()
+        return credit_note_schema.dump(note)
+
+    @rpc
+    def record_payment(self, organization_id, data):
+        payment = ops.record_payment(self.db, organization_id, data)
+        self._commit()
+        return payment_schema.dump(payment)
+
+    @rpc
+    def apply_credit(self, organization_id, customer_id, data):
+        application = ops.apply_credit(self.db, organization_id, customer_id, data)
+        self._commit()
+        return application_schema.dump(application)
+
+    @rpc
+    def apply_retainer(self, organization_id, customer_id, data):
+        application = ops.apply_retainer(self.db, organization_id, customer_id, data)
+        self._commit()
+        return application_schema.dump(application)
+
+    # read models
+    @rpc
+    def dashboard_figures(self, organization_id, customer_id, currency=None):
+        return ops.dashboard_figures(self.db, organization_id, customer_id, currency)
