@@ -155,8 +155,9 @@ def create_invoice(session, organization_id: str, data: dict) -> Invoice:
 
 
 def get_invoice(session, organization_id: str, invoice_id: str,
-                customer_id: str | None = None) -> Invoice:
-    invoice = session.get(Invoice, invoice_id) if invoice_id else None
+                customer_id: str | None = None, lock: bool = False) -> Invoice:
+    """The invoice, row-locked until commit when ``lock`` (PostgreSQL; SQLite ignores it)."""
+    invoice = session.get(Invoice, invoice_id, with_for_update=lock) if invoice_id else None
     if (invoice is None or invoice.organization_id != organization_id
             or (customer_id is not None and invoice.customer_id != customer_id)):
         raise InvoiceNotFound("Invoice not found.", {"invoice_id": invoice_id})
@@ -175,7 +176,7 @@ def list_invoices(session, organization_id: str, customer_id: str | None = None,
 
 def update_invoice(session, organization_id: str, invoice_id: str, data: dict) -> Invoice:
     """Replace a draft's fields (the whole document is sent again, as on creation)."""
-    invoice = get_invoice(session, organization_id, invoice_id)
+    invoice = get_invoice(session, organization_id, invoice_id, lock=True)
     if invoice.status != "draft":
         raise InvoiceStateConflict("Only a draft invoice can be changed.",
                                    {"status": invoice.status})
@@ -207,7 +208,7 @@ def update_invoice(session, organization_id: str, invoice_id: str, data: dict) -
 
 
 def send_invoice(session, organization_id: str, invoice_id: str) -> Invoice:
-    invoice = get_invoice(session, organization_id, invoice_id)
+    invoice = get_invoice(session, organization_id, invoice_id, lock=True)
     if invoice.status != "draft":
         raise InvoiceStateConflict("Only a draft invoice can be sent.",
                                    {"status": invoice.status})
@@ -235,7 +236,7 @@ def mark_invoice_viewed(session, organization_id: str, customer_id: str,
 
 def void_invoice(session, organization_id: str, invoice_id: str) -> Invoice:
     """Void an invoice nothing was paid or credited on."""
-    invoice = get_invoice(session, organization_id, invoice_id)
+    invoice = get_invoice(session, organization_id, invoice_id, lock=True)
     if invoice.status == "void":
         raise InvoiceStateConflict("The invoice is already void.", {"status": invoice.status})
     if invoice.balance != invoice.total or invoice.retainer_available > 0:
@@ -272,8 +273,9 @@ def create_credit_note(session, organization_id: str, data: dict) -> CreditNote:
 
 
 def get_credit_note(session, organization_id: str, credit_note_id: str,
-                    customer_id: str | None = None) -> CreditNote:
-    note = session.get(CreditNote, credit_note_id) if credit_note_id else None
+                    customer_id: str | None = None, lock: bool = False) -> CreditNote:
+    note = session.get(CreditNote, credit_note_id, with_for_update=lock) if credit_note_id \
+        else None
     if (note is None or note.organization_id != organization_id
             or (customer_id is not None and note.customer_id != customer_id)):
         raise CreditNoteNotFound("Credit note not found.", {"credit_note_id": credit_note_id})
@@ -281,8 +283,8 @@ def get_credit_note(session, organization_id: str, credit_note_id: str,
 
 
 def get_payment(session, organization_id: str, payment_id: str,
-                customer_id: str | None = None) -> Payment:
-    payment = session.get(Payment, payment_id) if payment_id else None
+                customer_id: str | None = None, lock: bool = False) -> Payment:
+    payment = session.get(Payment, payment_id, with_for_update=lock) if payment_id else None
     if (payment is None or payment.organization_id != organization_id
             or (customer_id is not None and payment.customer_id != customer_id)):
         raise PaymentNotFound("Payment not found.", {"payment_id": payment_id})
@@ -293,7 +295,7 @@ def get_payment(session, organization_id: str, payment_id: str,
 
 def _applicable_invoice(session, organization_id, customer_id, invoice_id, currency,
                         amount, allow_retainer):
-    invoice = get_invoice(session, organization_id, invoice_id, customer_id)
+    invoice = get_invoice(session, organization_id, invoice_id, customer_id, lock=True)
     if invoice.status in ("draft", "void"):
         raise InvoiceStateConflict(f"A {invoice.status} invoice cannot be paid or credited.",
                                    {"invoice_id": invoice.id, "status": invoice.status})
@@ -365,10 +367,12 @@ def apply_credit(session, organization_id: str, customer_id: str, data: dict):
     """Apply a credit note's remaining credit, or a payment's unapplied part, to an invoice."""
     values = load(schemas.CreditApplySchema(), data)
     if values["credit_note_id"]:
-        source = get_credit_note(session, organization_id, values["credit_note_id"], customer_id)
+        source = get_credit_note(session, organization_id, values["credit_note_id"], customer_id,
+                                 lock=True)
         available_attr, kind = "remaining", "credit_note"
     else:
-        source = get_payment(session, organization_id, values["payment_id"], customer_id)
+        source = get_payment(session, organization_id, values["payment_id"], customer_id,
+                             lock=True)
         available_attr, kind = "unapplied", "payment"
     amount = values["amount"]
     if amount > getattr(source, available_attr):
@@ -396,7 +400,8 @@ def apply_credit(session, organization_id: str, customer_id: str, data: dict):
 def apply_retainer(session, organization_id: str, customer_id: str, data: dict):
     """Draw on what was paid on a retainer invoice to settle another invoice."""
     values = load(schemas.RetainerApplySchema(), data)
-    retainer = get_invoice(session, organization_id, values["retainer_invoice_id"], customer_id)
+    retainer = get_invoice(session, organization_id, values["retainer_invoice_id"], customer_id,
+                           lock=True)
     if retainer.kind != "retainer":
         raise InvoiceNotFound("Retainer invoice not found.",
                               {"retainer_invoice_id": retainer.id})

@@ -92,3 +92,26 @@ def test_invoice_to_payment_and_dashboard(billing):
     recorded = [e for e in EventSink.received if e["event_type"] == "payment_recorded"][0]
     assert recorded["organization_id"] == ORG
     assert recorded["payload"]["applications"][0]["invoice_balance"] == "25.30"
+
+
+def test_concurrent_payments_never_overpay_an_invoice(billing, service_config):
+    import eventlet
+    invoice = billing.create_invoice(ORG, {
+        "customer_id": CUSTOMER, "date": "2026-11-01", "currency": "JPY",
+        "lines": [{"name": "Work", "quantity": "1", "rate": "5000"}]})
+    billing.send_invoice(ORG, invoice["id"])
+
+    def pay():
+        with ServiceRpcProxy("billing", service_config, timeout=10) as proxy:
+            try:
+                return proxy.record_payment(ORG, {
+                    "customer_id": CUSTOMER, "amount": "5000", "currency": "JPY",
+                    "date": "2026-11-10", "mode": "cash",
+                    "applications": [{"invoice_id": invoice["id"], "amount": "5000"}]})
+            except AmountRefused as refused:
+                return refused
+
+    results = [t.wait() for t in [eventlet.spawn(pay) for _ in range(4)]]
+    assert sum(isinstance(r, dict) for r in results) == 1
+    assert sum(isinstance(r, AmountRefused) for r in results) == 3
+    assert billing.get_invoice(ORG, invoice["id"])["balance"] == "0"
