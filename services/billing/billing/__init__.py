@@ -1,1 +1,1 @@
-"""billing: see README.md; its business content arrives with its own issue."""
+"""billing: taxes, invoices, retainers, credit notes, offline payments; see ../README.md."""
