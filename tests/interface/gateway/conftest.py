@@ -1,4 +1,4 @@
-"""The gateway against real identity and notify services (real RabbitMQ vhost and
+"""The gateway against real identity, notify and billing services (real RabbitMQ vhost and
 PostgreSQL), driven through Flask's test client as a browser or an integrator would."""
 import re
 import unicodedata
@@ -7,6 +7,7 @@ import eventlet
 import pytest
 from nameko.events import event_handler
 
+from billing.service import BillingService
 from gateway.app import create_app
 from gateway.rpc_access import close_process_pool, process_pool
 from identity.service import IdentityService
@@ -34,11 +35,11 @@ def catalogues():
 
 @pytest.fixture
 def containers(container_factory, service_config, monkeypatch, tmp_path):
-    """identity, notify and the invitation sink, running; {name: container}."""
+    """identity, notify, billing and the invitation sink, running; {name: container}."""
     monkeypatch.setenv("PORTAL_VAR_DIR", str(tmp_path / "var"))
     InvitationSink.received = []
     started = {}
-    for cls in (IdentityService, NotifyService, InvitationSink):
+    for cls in (IdentityService, NotifyService, BillingService, InvitationSink):
         container = container_factory(cls, service_config)
         container.start()
         started[cls.name] = container
