@@ -74,6 +74,14 @@ ERRORS: dict[type, tuple[int, str]] = {
     identity_errors.ReviewLimitReached: (429, "review_limit_reached"),
     # the document services
     billing_errors.DocumentNotFound: (404, "document_not_found"),
+    billing_errors.InvoiceNotFound: (404, "invoice_not_found"),
+    billing_errors.CreditNoteNotFound: (404, "credit_note_not_found"),
+    billing_errors.PaymentNotFound: (404, "payment_not_found"),
+    billing_errors.TaxNotFound: (404, "tax_not_found"),
+    billing_errors.InvalidDocument: (400, "invalid_document"),
+    billing_errors.AmountRefused: (400, "amount_refused"),
+    billing_errors.InvoiceStateConflict: (409, "invoice_state_conflict"),
+    billing_errors.DuplicateNumber: (409, "duplicate_number"),
     quotes_errors.DocumentNotFound: (404, "document_not_found"),
     timesheets_errors.DocumentNotFound: (404, "document_not_found"),
     # notify

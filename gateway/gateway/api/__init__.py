@@ -4,5 +4,5 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Each module adds its routes to ``bp``.
-from . import (auth, customers, email_templates, notifications, openapi,  # noqa: E402,F401
+from . import (auth, billing, customers, email_templates, notifications, openapi,  # noqa: E402,F401
                organization, portal_access, reviews)

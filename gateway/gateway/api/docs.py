@@ -10,6 +10,9 @@ import re
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from billing.schemas import (CreditApplicationSchema, CreditNoteSchema, InvoiceSchema,
+                             PaymentSchema, TaxCreateSchema, TaxSchema)
+
 from identity.schemas import (BulkEnableSchema, ContactInputSchema, ContactSchema,
                               ContactUpdateSchema, CustomerCreateSchema, CustomerInputSchema,
                               CustomerListQuerySchema, CustomerReviewQuerySchema,
@@ -50,12 +53,27 @@ COMPONENTS = {
     "FeedReadAll": schemas.FeedReadAllSchema,
     "Review": ReviewSchema,
     "ReviewPage": schemas.ReviewPageSchema,
+    "TaxCreate": TaxCreateSchema,
+    "Tax": TaxSchema,
+    "TaxList": schemas.TaxListSchema,
+    "InvoiceBody": schemas.InvoiceBodySchema,
+    "InvoiceUpdate": schemas.InvoiceBodySchema(partial=True),
+    "Invoice": InvoiceSchema,
+    "InvoicePage": schemas.InvoicePageSchema,
+    "CreditNoteBody": schemas.CreditNoteBodySchema,
+    "CreditNote": CreditNoteSchema,
+    "PaymentBody": schemas.PaymentBodySchema,
+    "Payment": PaymentSchema,
+    "CreditApplyBody": schemas.CreditApplyBodySchema,
+    "RetainerApplyBody": schemas.RetainerApplyBodySchema,
+    "CreditApplication": CreditApplicationSchema,
     "Health": schemas.HealthSchema,
     "Readiness": schemas.ReadinessSchema,
 }
 QUERIES = {"CustomerListQuery": CustomerListQuerySchema, "MailListQuery": MailListQuerySchema,
            "FeedQuery": FeedQuerySchema, "ReviewListQuery": ReviewListQuerySchema,
-           "CustomerReviewQuery": CustomerReviewQuerySchema, "ReviewQuery": ReviewQuerySchema}
+           "CustomerReviewQuery": CustomerReviewQuerySchema, "ReviewQuery": ReviewQuerySchema,
+           "InvoiceListQuery": schemas.InvoiceListQuerySchema}
 
 ERROR_RESPONSES = {
     400: "The request is not valid (malformed JSON, wrong types, unknown or missing fields).",

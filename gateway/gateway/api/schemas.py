@@ -1,6 +1,8 @@
 """Shapes the API itself adds around the services' own schemas (identity.schemas etc.)."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from billing.schemas import (CreditApplySchema, InvoiceSchema, LineInputSchema,
+                             PaymentCreateSchema, RetainerApplySchema, TaxSchema)
 from identity.schemas import CustomerSchema, ReviewSchema
 from notify.schemas import (EmailTemplateSchema, FeedEntrySchema, NotificationPreferenceSchema,
                             OutgoingMailSchema)
@@ -68,3 +70,67 @@ class ReadinessSchema(Schema):
     status = fields.String(required=True, validate=validate.OneOf(("ready", "not_ready")))
     services = fields.Dict(keys=fields.String(),
                            values=fields.String(validate=validate.OneOf(("up", "down"))))
+
+
+# --- billing: the API's bodies around billing's own schemas -----------------------------
+
+class InvoiceBodySchema(Schema):
+    """billing's InvoiceCreateSchema with ``line_items`` for ``lines``; the currency is the
+    customer's unless given."""
+
+    customer_id = fields.String(required=True)
+    number = fields.String(load_default=None, allow_none=True,
+                           validate=validate.Length(min=1, max=40))
+    kind = fields.String(load_default="invoice", validate=validate.OneOf(["invoice", "retainer"]))
+    date = fields.Date(required=True)
+    due_date = fields.Date(load_default=None, allow_none=True)
+    currency = fields.String(validate=validate.Regexp(r"^[A-Za-z]{3}$"))
+    allow_partial_payments = fields.Boolean(load_default=True)
+    notes = fields.String(load_default="")
+    line_items = fields.List(fields.Nested(LineInputSchema), required=True,
+                             validate=validate.Length(min=1))
+
+    @validates_schema
+    def _dates(self, data, **kwargs):
+        if data.get("due_date") and data.get("date") and data["due_date"] < data["date"]:
+            raise ValidationError("The due date cannot be before the invoice date.", "due_date")
+
+
+class CreditNoteBodySchema(Schema):
+    customer_id = fields.String(required=True)
+    number = fields.String(load_default=None, allow_none=True,
+                           validate=validate.Length(min=1, max=40))
+    date = fields.Date(required=True)
+    currency = fields.String(validate=validate.Regexp(r"^[A-Za-z]{3}$"))
+    line_items = fields.List(fields.Nested(LineInputSchema), required=True,
+                             validate=validate.Length(min=1))
+
+
+class PaymentBodySchema(PaymentCreateSchema):
+    currency = fields.String(validate=validate.Regexp(r"^[A-Za-z]{3}$"), metadata={
+        "description": "The customer's currency unless given."})
+
+
+class CreditApplyBodySchema(CreditApplySchema):
+    customer_id = fields.String(required=True)
+
+
+class RetainerApplyBodySchema(RetainerApplySchema):
+    customer_id = fields.String(required=True)
+
+
+class InvoiceListQuerySchema(Schema):
+    customer_id = fields.String()
+    kind = fields.String(validate=validate.OneOf(["invoice", "retainer"]))
+    status = fields.String(validate=validate.OneOf(
+        ["draft", "sent", "viewed", "partially_paid", "paid", "void", "overdue"]))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=100))
+
+
+class InvoicePageSchema(PageSchema):
+    items = fields.List(fields.Nested(InvoiceSchema), required=True)
+
+
+class TaxListSchema(Schema):
+    items = fields.List(fields.Nested(TaxSchema), required=True)
