@@ -4,11 +4,9 @@ A body's ``customer_id`` is checked with identity first (``get_customer``), so a
 organization's customer is a 404 before billing is asked anything. The currency of a
 document or payment is the customer's unless the body gives one.
 """
-import math
-
 from flask import url_for
 
-from billing.schemas import LineInputSchema, TaxCreateSchema
+from billing.schemas import InvoiceListQuerySchema, LineInputSchema, TaxCreateSchema
 
 from ..rpc_access import get_rpc
 from . import bp
@@ -16,7 +14,7 @@ from .auth import organization_id
 from .bodies import validated_body, validated_query
 from .docs import operation
 from .schemas import (CreditApplyBodySchema, CreditNoteBodySchema, InvoiceBodySchema,
-                      InvoiceListQuerySchema, PaymentBodySchema, RetainerApplyBodySchema)
+                      PaymentBodySchema, RetainerApplyBodySchema)
 
 TAGS = ("billing",)
 LINE_FIELDS = tuple(LineInputSchema().fields)
@@ -71,16 +69,7 @@ def create_invoice():
            description="A customer_id that is not yours simply matches nothing.")
 def list_invoices():
     query = validated_query(InvoiceListQuerySchema())
-    page = int(query.get("page", 1))
-    per_page = int(query.get("per_page", 25))
-    invoices = get_rpc().billing.list_invoices(organization_id(), query.get("customer_id"),
-                                               query.get("kind"))
-    if query.get("status"):
-        invoices = [i for i in invoices if i["status"] == query["status"]]
-    total = len(invoices)
-    start = (page - 1) * per_page
-    return {"items": invoices[start:start + per_page], "total": total, "page": page,
-            "per_page": per_page, "pages": math.ceil(total / per_page)}
+    return get_rpc().billing.list_invoice_page(organization_id(), query)
 
 
 @bp.get("/invoices/<invoice_id>")

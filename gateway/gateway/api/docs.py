@@ -10,8 +10,8 @@ import re
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from billing.schemas import (CreditApplicationSchema, CreditNoteSchema, InvoiceSchema,
-                             PaymentSchema, TaxCreateSchema, TaxSchema)
+from billing.schemas import (CreditApplicationSchema, CreditNoteSchema, InvoiceListQuerySchema,
+                             InvoiceSchema, PaymentSchema, TaxCreateSchema, TaxSchema)
 
 from identity.schemas import (BulkEnableSchema, ContactInputSchema, ContactSchema,
                               ContactUpdateSchema, CustomerCreateSchema, CustomerInputSchema,
@@ -73,7 +73,7 @@ COMPONENTS = {
 QUERIES = {"CustomerListQuery": CustomerListQuerySchema, "MailListQuery": MailListQuerySchema,
            "FeedQuery": FeedQuerySchema, "ReviewListQuery": ReviewListQuerySchema,
            "CustomerReviewQuery": CustomerReviewQuerySchema, "ReviewQuery": ReviewQuerySchema,
-           "InvoiceListQuery": schemas.InvoiceListQuerySchema}
+           "InvoiceListQuery": InvoiceListQuerySchema}
 
 ERROR_RESPONSES = {
     400: "The request is not valid (malformed JSON, wrong types, unknown or missing fields).",

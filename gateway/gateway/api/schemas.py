@@ -119,15 +119,6 @@ class RetainerApplyBodySchema(RetainerApplySchema):
     customer_id = fields.String(required=True)
 
 
-class InvoiceListQuerySchema(Schema):
-    customer_id = fields.String()
-    kind = fields.String(validate=validate.OneOf(["invoice", "retainer"]))
-    status = fields.String(validate=validate.OneOf(
-        ["draft", "sent", "viewed", "partially_paid", "paid", "void", "overdue"]))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=100))
-
-
 class InvoicePageSchema(PageSchema):
     items = fields.List(fields.Nested(InvoiceSchema), required=True)
 

@@ -174,6 +174,19 @@ def list_invoices(session, organization_id: str, customer_id: str | None = None,
     return list(session.scalars(query.order_by(Invoice.date.desc(), Invoice.number.desc())))
 
 
+def list_invoice_page(session, organization_id: str, query: dict | None = None) -> dict:
+    """One page of the invoices matching customer_id, kind and (effective) status."""
+    values = load(schemas.InvoiceListQuerySchema(), query or {})
+    invoices = list_invoices(session, organization_id, values.get("customer_id"),
+                             values.get("kind"))
+    if values.get("status"):
+        invoices = [i for i in invoices if effective_status(i) == values["status"]]
+    page, per_page, total = values["page"], values["per_page"], len(invoices)
+    start = (page - 1) * per_page
+    return {"items": invoices[start:start + per_page], "total": total, "page": page,
+            "per_page": per_page, "pages": -(-total // per_page)}
+
+
 def update_invoice(session, organization_id: str, invoice_id: str, data: dict) -> Invoice:
     """Replace a draft's fields (the whole document is sent again, as on creation)."""
     invoice = get_invoice(session, organization_id, invoice_id, lock=True)

@@ -108,6 +108,19 @@ class RetainerApplySchema(ApplicationInputSchema):
     retainer_invoice_id = fields.String(required=True)
 
 
+STATUSES = ["draft", "sent", "viewed", "partially_paid", "paid", "void", "overdue"]
+
+
+class InvoiceListQuerySchema(Schema):
+    """Filters and page of ``list_invoice_page``; ``status`` is the effective one."""
+
+    customer_id = fields.String()
+    kind = fields.String(validate=validate.OneOf(["invoice", "retainer"]))
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=100))
+
+
 # --- output --------------------------------------------------------------------
 
 class TaxSchema(Schema):

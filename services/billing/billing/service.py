@@ -56,6 +56,12 @@ class BillingService(HealthRpc, OutboxRelay):
                                                      kind), many=True)
 
     @rpc
+    def list_invoice_page(self, organization_id, query=None):
+        """{"items", "total", "page", "per_page", "pages"} (filters in InvoiceListQuerySchema)."""
+        page = ops.list_invoice_page(self.db, organization_id, query)
+        return {**page, "items": invoice_schema.dump(page["items"], many=True)}
+
+    @rpc
     def update_invoice(self, organization_id, invoice_id, data):
         invoice = ops.update_invoice(self.db, organization_id, invoice_id, data)
         self._commit()

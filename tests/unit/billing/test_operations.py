@@ -264,3 +264,23 @@ def test_tenancy_other_organization_or_customer_is_not_found(session):
     assert issubclass(InvoiceNotFound, NotFound)
     assert ops.dashboard_figures(session, ORG, OTHER_CUSTOMER)["outstanding_invoices"] == "0.00"
     assert ops.list_invoices(session, OTHER_ORG) == []
+
+
+def test_invoice_page_filters_and_pages(session):
+    draft = ops.create_invoice(session, ORG, invoice_data(date="2026-11-03"))
+    sent = sent_invoice(session)
+    other = sent_invoice(session, customer_id=OTHER_CUSTOMER, kind="retainer")
+    session.commit()
+    page = ops.list_invoice_page(session, ORG, {"per_page": 2})
+    assert (page["total"], page["page"], page["per_page"], page["pages"]) == (3, 1, 2, 2)
+    assert page["items"][0] is draft
+    assert ops.list_invoice_page(session, ORG, {"page": 2, "per_page": 2})["items"] \
+        in ([sent], [other])
+    assert ops.list_invoice_page(session, ORG, {"status": "draft"})["items"] == [draft]
+    assert ops.list_invoice_page(session, ORG, {"kind": "retainer"})["items"] == [other]
+    assert ops.list_invoice_page(session, ORG, {"customer_id": CUSTOMER,
+                                                "kind": "invoice"})["total"] == 2
+    assert ops.list_invoice_page(session, OTHER_ORG)["items"] == []
+    assert ops.list_invoice_page(session, OTHER_ORG)["pages"] == 0
+    with pytest.raises(ValidationFailed):
+        ops.list_invoice_page(session, ORG, {"status": "lost"})
