@@ -161,3 +161,37 @@ def test_another_organization(app, client, api, customer):
         "applications": [{"invoice_id": invoice["id"], "amount": "10.00"}]}),
         404, "customer_not_found")
     assert api.get(f"/invoices/{invoice['id']}").json["status"] == "sent"
+
+
+def test_retainer_drawn_on_an_invoice(api, customer):
+    retainer = _sent_invoice(api, customer, kind="retainer")
+    assert retainer["number"].startswith("RET-")
+    paid = api.post("/payments", json={
+        "customer_id": customer["id"], "amount": "100.00", "date": DATE, "mode": "cheque",
+        "applications": [{"invoice_id": retainer["id"], "amount": "100.00"}]})
+    assert paid.status_code == 201, paid.json
+    assert api.get(f"/invoices/{retainer['id']}").json["retainer_available"] == "100.00"
+    invoice = _sent_invoice(api, customer)
+    applied = api.post("/retainers/apply", json={
+        "customer_id": customer["id"], "retainer_invoice_id": retainer["id"],
+        "invoice_id": invoice["id"], "amount": "30.00"})
+    assert applied.status_code == 201, applied.json
+    assert applied.json["amount"] == "30.00"
+    after = api.get(f"/invoices/{invoice['id']}").json
+    assert (after["balance"], after["status"]) == ("70.00", "partially_paid")
+    _error(api.post("/retainers/apply", json={
+        "customer_id": customer["id"], "retainer_invoice_id": retainer["id"],
+        "invoice_id": invoice["id"], "amount": "80.00"}), 400, "amount_refused")
+
+
+def test_another_organization_cannot_apply_credit_for_this_customer(app, client, api, customer):
+    invoice = _sent_invoice(api, customer)
+    other = Api(client, new_organization(app, "Tercera Empresa")["api_key"])
+    _error(other.post("/credits/apply", json={
+        "customer_id": customer["id"], "payment_id": "x", "invoice_id": invoice["id"],
+        "amount": "1.00"}), 404, "customer_not_found")
+    _error(other.post("/retainers/apply", json={
+        "customer_id": customer["id"], "retainer_invoice_id": "x", "invoice_id": invoice["id"],
+        "amount": "1.00"}), 404, "customer_not_found")
+    _error(other.post("/credit-notes", json={"customer_id": customer["id"], "date": DATE,
+                                             "line_items": [LINE]}), 404, "customer_not_found")

@@ -68,6 +68,14 @@ def test_schemas_security_and_errors(client):
     assert {p["name"] for p in listing["parameters"] if p["in"] == "query"} == \
         {"q", "portal", "sort", "page", "per_page"}
 
+    invoice_body = schemas["InvoiceBody"]
+    assert {"customer_id", "date", "line_items"} <= set(invoice_body["required"])
+    assert invoice_body["properties"]["line_items"]["items"] == {
+        "$ref": "#/components/schemas/LineInput"}
+    invoices = document["paths"]["/api/v1/invoices"]["get"]
+    assert {p["name"] for p in invoices["parameters"] if p["in"] == "query"} == \
+        {"customer_id", "kind", "status", "page", "per_page"}
+
     error = schemas["Error"]
     assert error["required"] == ["error"]
     assert set(schemas["ErrorDetail"]["properties"]) == \
