@@ -58,3 +58,13 @@ def validation_error(marshmallow_error) -> ValidationFailed:
     if not isinstance(messages, dict):
         messages = {"_schema": messages}
     return ValidationFailed("The data sent is not valid.", messages)
+
+
+def load_or_refuse(schema, data, partial=False, error_class=ValidationFailed):
+    """``data`` loaded by a marshmallow ``schema``, or ``error_class`` with every problem."""
+    from marshmallow import ValidationError
+    try:
+        return schema.load(data or {}, partial=partial)
+    except ValidationError as exc:
+        error = validation_error(exc)
+        raise error_class(error.message, error.details) from None

@@ -10,10 +10,9 @@ import re
 from datetime import date as Date
 from decimal import Decimal
 
-from marshmallow import ValidationError
 from sqlalchemy import func, select
 
-from portal_common.errors import validation_error
+from portal_common.errors import load_or_refuse as load
 from portal_common.events import record_event
 from portal_common.money import quantize, to_wire
 from portal_common.timeutil import utcnow
@@ -21,7 +20,7 @@ from portal_common.timeutil import utcnow
 from . import schemas
 from .events import SCHEMAS as EVENT_SCHEMAS
 from .exceptions import (AmountRefused, CreditNoteNotFound, DuplicateNumber, InvalidDocument,
-                         InvoiceNotFound, InvoiceStateConflict, PaymentNotFound, TaxNotFound)
+                         InvoiceNotFound, InvoiceStateConflict, PaymentNotFound)
 from .models import (CreditApplication, CreditNote, CreditNoteLine, Invoice, InvoiceLine,
                      Outbox, Payment, PaymentApplication, Tax)
 
@@ -29,13 +28,6 @@ ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 OPEN_STATUSES = ("sent", "viewed", "partially_paid")
 NUMBER_PREFIX = {"invoice": "INV-", "retainer": "RET-", "credit_note": "CN-"}
-
-
-def load(schema, data, partial=False):
-    try:
-        return schema.load(data or {}, partial=partial)
-    except ValidationError as exc:
-        raise validation_error(exc) from None
 
 
 def emit(session, event_type: str, organization_id: str, payload: dict):

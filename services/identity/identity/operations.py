@@ -11,11 +11,11 @@ import re
 import unicodedata
 from datetime import timedelta
 
-from marshmallow import ValidationError
-from sqlalchemy import and_, delete, exists, func, or_, select
+from sqlalchemy import delete, exists, func, or_, select
 
 from portal_common import settings
-from portal_common.errors import ValidationFailed, validation_error
+from portal_common.errors import ValidationFailed
+from portal_common.errors import load_or_refuse as load
 from portal_common.events import record_event
 from portal_common.timeutil import utcnow
 
@@ -48,13 +48,6 @@ MESSAGES_PER_DAY = max(1, settings.env_int("PORTAL_MESSAGES_PER_DAY", 20))
 REVIEWS_PER_DAY = max(1, settings.env_int("PORTAL_REVIEWS_PER_DAY", 5))
 SAME_PASSWORD = "Choose a password different from your current one."
 WRONG_PASSWORD = "The current password is not correct."
-
-
-def load(schema, data, partial=False):
-    try:
-        return schema.load(data or {}, partial=partial)
-    except ValidationError as exc:
-        raise validation_error(exc) from None
 
 
 def emit(session, event_type: str, organization_id: str, payload: dict):

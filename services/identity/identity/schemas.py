@@ -2,7 +2,7 @@
 import re
 from zoneinfo import available_timezones
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_dump, validate, validates
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
 
 from .countries import COUNTRY_CODES
 

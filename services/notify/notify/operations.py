@@ -5,10 +5,9 @@ another organization does not exist for it.
 """
 from dataclasses import dataclass
 
-from marshmallow import ValidationError
 from sqlalchemy import delete, func, select, update
 
-from portal_common.errors import validation_error
+from portal_common.errors import load_or_refuse
 from portal_common.timeutil import utcnow
 
 from . import schemas
@@ -24,11 +23,7 @@ from .rendering import TemplateProblem, TemplateText, check_template, default_te
 
 def _checked(schema, data: dict | None, error_class):
     """``data`` loaded by ``schema``, or ``error_class`` with every problem."""
-    try:
-        return schema.load(data or {})
-    except ValidationError as exc:
-        error = validation_error(exc)
-        raise error_class(error.message, error.details) from None
+    return load_or_refuse(schema, data, error_class=error_class)
 
 
 def _kind(key: str, language: str):
