@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start what the portal needs on this machine when it is not running yet.
 #   RabbitMQ (always), with the management plugin (nameko's test fixtures use it);
+#   Pango and a font for WeasyPrint's PDFs;
 #   with --for-tests also PostgreSQL and Debian's Chromium for the browser tests.
 set -euo pipefail
 for_tests=0
@@ -27,6 +28,14 @@ wait_port 5672
 if command -v rabbitmq-plugins >/dev/null && ! port_open 15672; then
   as_root rabbitmq-plugins enable rabbitmq_management >/dev/null
   wait_port 15672
+fi
+
+# WeasyPrint (the PDFs of invoices, receipts and statements) draws text with Pango.
+if ! ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0"; then
+  echo "ensure-infra: installing Pango and fonts for the PDFs"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
+    fonts-dejavu-core >/dev/null
 fi
 
 if [ "$for_tests" = 1 ]; then
