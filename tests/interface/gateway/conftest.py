@@ -1,4 +1,4 @@
-"""The gateway against real identity, notify and billing services (real RabbitMQ vhost and
+"""The gateway against real identity, notify, billing, quotes and timesheets services (real RabbitMQ vhost and
 PostgreSQL), driven through Flask's test client as a browser or an integrator would."""
 import re
 import unicodedata
@@ -12,6 +12,8 @@ from gateway.app import create_app
 from gateway.rpc_access import close_process_pool, process_pool
 from identity.service import IdentityService
 from notify.service import NotifyService
+from quotes.service import QuotesService
+from timesheets.service import TimesheetsService
 from tests.unit.gateway.catalogues import compile_catalogues
 
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -35,11 +37,12 @@ def catalogues():
 
 @pytest.fixture
 def containers(container_factory, service_config, monkeypatch, tmp_path):
-    """identity, notify, billing and the invitation sink, running; {name: container}."""
+    """The five services and the invitation sink, running; {name: container}."""
     monkeypatch.setenv("PORTAL_VAR_DIR", str(tmp_path / "var"))
     InvitationSink.received = []
     started = {}
-    for cls in (IdentityService, NotifyService, BillingService, InvitationSink):
+    for cls in (IdentityService, NotifyService, BillingService, QuotesService,
+                TimesheetsService, InvitationSink):
         container = container_factory(cls, service_config)
         container.start()
         started[cls.name] = container
