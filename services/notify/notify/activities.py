@@ -60,8 +60,8 @@ ACTIVITY_KINDS = {kind.key: kind for kind in (
           "A customer rejects a timesheet approval", email=False,
           summary_es="{who} ha rechazado la {document}", summary_en="{who} rejected {document}"),
     _kind("comment_added", "Un cliente añade un comentario", "A customer adds a comment",
-          email=True, summary_es="{who} ha comentado: {document}",
-          summary_en="{who} commented: {document}"),
+          email=True, summary_es="{who} ha comentado ({document}): «{comment_excerpt}»",
+          summary_en="{who} commented on {document}: “{comment_excerpt}”"),
     _kind("payment_made", "Un cliente realiza un pago", "A customer makes a payment",
           email=True, summary_es="{who} ha realizado un pago: {document}",
           summary_en="{who} made a payment: {document}"),
@@ -82,6 +82,8 @@ ACTIVITY_KINDS = {kind.key: kind for kind in (
 # (publishing service, event type) -> activity kind. One line per event notify consumes
 # as customer activity; each has a handler stub in NotifyService.
 ACTIVITY_EVENTS = {
+    ("billing", "invoice_viewed"): "invoice_viewed",
+    ("billing", "comment_added"): "comment_added",
     ("identity", "customer_details_updated"): "details_updated",
     ("identity", "review_submitted"): "review_submitted",
     ("identity", "customer_message_sent"): "customer_message",

@@ -69,6 +69,25 @@ def _localized(value, language: str) -> str | None:
     return _text(value)
 
 
+def _with_currency(amount, payload: dict) -> str | None:
+    """'1234.50 EUR' (or the amount alone when the event names no currency)."""
+    amount = _text(amount)
+    if amount and _text(payload.get("currency")):
+        return f"{amount} {payload['currency']}"
+    return amount
+
+
+EXCERPT_MAX = 120
+
+
+def _excerpt(text: str | None) -> str | None:
+    """A comment on one line for a feed line: its words, cut at EXCERPT_MAX characters."""
+    if not text:
+        return None
+    line = " ".join(text.split())
+    return line if len(line) <= EXCERPT_MAX else line[:EXCERPT_MAX - 1].rstrip() + "…"
+
+
 class _Blank(dict):
     def __missing__(self, key):
         return ""
@@ -87,9 +106,7 @@ def _facts(activity: Activity) -> dict:
     if document:
         noun = label(DOCUMENT_TYPES, document["type"], language)
         document_text = f"{noun} {number}" if number else noun
-    amount = _text(payload.get("amount"))
-    if amount and _text(payload.get("currency")):
-        amount = f"{amount} {payload['currency']}"
+    comment = _text(payload.get("comment"))
     return {
         "organization_name": activity.organization["name"],
         "customer_name": customer,
@@ -101,8 +118,11 @@ def _facts(activity: Activity) -> dict:
         "document": document_text,
         "document_number": number,
         "reason": _text(payload.get("reason")),
-        "comment": _text(payload.get("comment")),
-        "amount": amount,
+        "comment": comment,
+        "comment_excerpt": _excerpt(comment),
+        "amount": _with_currency(payload.get("amount"), payload),
+        "total": _with_currency(payload.get("total"), payload),
+        "balance": _with_currency(payload.get("balance"), payload),
         "error_code": _text(payload.get("error_code")),
         "remedy": _localized(payload.get("remedy"), language),
         "section": (label(SECTIONS, payload["section"], language)

@@ -34,7 +34,7 @@ occurred_at         when, in the organization's time zone
 
 and, per kind: ``document`` ("presupuesto QT-000123") and ``document_number`` for
 the activities on a document; ``reason`` (declined, rejected); ``comment``;
-``amount`` (payments); ``error_code`` and ``remedy`` (a failed payment);
+``total`` and ``balance`` (an invoice viewed); ``amount`` (payments); ``error_code`` and ``remedy`` (a failed payment);
 ``section`` and ``changes`` (every changed field, "old → new", one per line);
 ``rating`` and ``message`` (a review).
 
@@ -167,6 +167,10 @@ REASON = _p("reason", "El motivo que dio el cliente, o vacío",
 COMMENT = _p("comment", "El comentario", "The comment", "¿Pueden entregar el lunes?",
              optional=True)
 AMOUNT = _p("amount", "Importe y moneda", "Amount and currency", "1234.50 EUR", optional=True)
+TOTAL = _p("total", "Total del documento y moneda", "The document's total and currency",
+           "1210.00 EUR", optional=True)
+BALANCE = _p("balance", "Lo que queda por pagar y moneda", "What is left to pay and currency",
+             "1210.00 EUR", optional=True)
 ERROR_CODE = _p("error_code", "Código del error (Cp…), o vacío", "Error code (Cp…), or empty",
                 "Cp3003", optional=True)
 REMEDY = _p("remedy", "Qué puede hacer, o vacío", "What you can do, or empty",
@@ -192,7 +196,7 @@ ACTIVITY_PLACEHOLDERS = {
     "quote_viewed": ON_DOCUMENT,
     "quote_accepted": ON_DOCUMENT,
     "quote_declined": (*ON_DOCUMENT, REASON),
-    "invoice_viewed": ON_DOCUMENT,
+    "invoice_viewed": (*ON_DOCUMENT, TOTAL, BALANCE),
     "sales_order_viewed": ON_DOCUMENT,
     "approval_viewed": ON_DOCUMENT,
     "approval_approved": ON_DOCUMENT,

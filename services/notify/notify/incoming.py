@@ -6,7 +6,7 @@ field.
 """
 from datetime import timezone
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, post_load, validate
 
 
 class _Tolerant(Schema):
@@ -85,11 +85,56 @@ class CustomerMessageSent(ActivityPayload):
     contact_name = fields.String(load_default="", allow_none=True)
 
 
+# billing's events name their invoice in their own fields (billing.events); read here into
+# the common shape: ``document`` and, for a comment, ``comment`` and who wrote it.
+BILLING_DOCUMENT_TYPES = {"invoice": "invoice", "retainer": "retainer_invoice"}
+
+
+class InvoiceViewed(ActivityPayload):
+    """billing's ``invoice_viewed``: a customer opened an invoice in the portal the first
+    time. No contact is named: the customer is who viewed it."""
+
+    invoice_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    number = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    kind = fields.String(load_default="invoice")
+    currency = fields.String(load_default="", allow_none=True)
+    total = fields.String(load_default=None, allow_none=True)
+    balance = fields.String(load_default=None, allow_none=True)
+
+    @post_load
+    def _document(self, data, **kwargs):
+        document_type = BILLING_DOCUMENT_TYPES.get(data["kind"], "invoice")
+        data["document"] = {"type": document_type, "id": data["invoice_id"],
+                            "number": data["number"]}
+        return data
+
+
+class CommentAdded(ActivityPayload):
+    """A customer's comment on a document (billing: ``document_type`` "invoice")."""
+
+    document_type = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    document_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    document_number = fields.String(load_default="", allow_none=True,
+                                    validate=validate.Length(max=60))
+    author_name = fields.String(load_default="", allow_none=True)
+    body = fields.String(required=True, validate=validate.Length(min=1))
+
+    @post_load
+    def _document(self, data, **kwargs):
+        data["document"] = {"type": data["document_type"], "id": data["document_id"],
+                            "number": data["document_number"] or ""}
+        data["comment"] = data["body"]
+        data["contact_name"] = data["author_name"] or ""
+        return data
+
+
 # Per activity kind, when its events carry more than the common fields.
 ACTIVITY_PAYLOADS = {
     "details_updated": CustomerDetailsUpdated,
     "review_submitted": ReviewSubmitted,
     "customer_message": CustomerMessageSent,
+    "invoice_viewed": InvoiceViewed,
+    "comment_added": CommentAdded,
 }
 
 

@@ -85,6 +85,14 @@ class NotifyService(HealthRpc, OutboxRelay):
     def on_customer_message_sent(self, envelope):
         self._on_activity("identity", "customer_message_sent", envelope)
 
+    @event_handler("billing", "invoice_viewed", requeue_on_error=True)
+    def on_invoice_viewed(self, envelope):
+        self._on_activity("billing", "invoice_viewed", envelope)
+
+    @event_handler("billing", "comment_added", requeue_on_error=True)
+    def on_comment_added(self, envelope):
+        self._on_activity("billing", "comment_added", envelope)
+
     def _on_activity(self, source, event_type, envelope):
         """Check the event, ask identity for the names (outside any transaction), then
         record the feed entry and/or queue the staff email with the event as handled."""

@@ -170,6 +170,27 @@ def publish(service_config):
     return publish_event
 
 
+@pytest.fixture
+def publish_billing(service_config):
+    """Publish as billing's outbox relay does: on the ``billing.events`` exchange."""
+    dispatch = event_dispatcher(service_config)
+
+    def publish_event(envelope):
+        dispatch("billing", envelope["event_type"], envelope)
+        return envelope
+
+    return publish_event
+
+
+def billing_event(event_type, ids, payload):
+    """An event as billing publishes it (billing.events): no contact, the customer's id."""
+    return {
+        "event_id": str(uuid.uuid4()), "event_type": event_type,
+        "occurred_at": utcnow().isoformat(), "organization_id": ids["organization_id"],
+        "payload": {"customer_id": ids["customer_id"], **payload},
+    }
+
+
 def invited(*, org_id=None, email="ana@cliente.example", name="Ana García", language="es",
             password=None, slug="talleres", org_name="Talleres Norte S.L.", token=None):
     org_id = org_id or str(uuid.uuid4())
