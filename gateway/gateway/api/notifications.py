@@ -15,7 +15,10 @@ FEED_TAGS = ("feed",)
 # Where the staff API shows a feed entry's document: document type -> (endpoint, argument).
 # The issue that adds a document's staff route adds its line; until then, and for
 # activities without a document, an entry links to its customer.
-DOCUMENT_ROUTES: dict[str, tuple[str, str]] = {}
+DOCUMENT_ROUTES: dict[str, tuple[str, str]] = {
+    "invoice": (".get_invoice", "invoice_id"),
+    "retainer_invoice": (".get_invoice", "invoice_id"),
+}
 
 
 def _linked(entry: dict) -> dict:
