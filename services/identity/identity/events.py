@@ -90,6 +90,16 @@ class CustomerMessageSent(Schema):
     contact_name = fields.String(required=True)
 
 
+class ContactAdded(Schema):
+    """A contact was added to a customer other than by staff (``via``: "forward", a portal
+    contact forwarded a document to this address). Portal access is not given."""
+
+    customer_id = fields.String(required=True)
+    contact_id = fields.String(required=True)
+    email = fields.String(required=True)
+    via = fields.String(required=True, validate=validate.OneOf(("forward",)))
+
+
 class ReviewSubmitted(Schema):
     customer_id = fields.String(required=True)
     contact_id = fields.String(required=True)
@@ -108,4 +118,5 @@ SCHEMAS = {
     "contact_password_changed": ContactPasswordChanged(),
     "customer_message_sent": CustomerMessageSent(),
     "review_submitted": ReviewSubmitted(),
+    "contact_added": ContactAdded(),
 }

@@ -230,6 +230,44 @@ def add_contact(session, organization_id: str, customer_id: str, data: dict) -> 
     return contact
 
 
+def _split_name(name: str) -> tuple[str, str]:
+    """A full name (≤ 200) as first and last name (≤ 100 each), cut at a space if it must be."""
+    if len(name) <= 100:
+        return name, ""
+    cut = name.rfind(" ", 0, 101)
+    if cut > 0 and len(name) - cut - 1 <= 100:
+        return name[:cut], name[cut + 1:]
+    return name[:100], name[100:200]
+
+
+def add_forwarded_contact(session, organization_id: str, customer_id: str,
+                          data: dict) -> Contact:
+    """Keep the address a portal contact forwarded a document to as a contact of the customer.
+
+    If the customer already has a contact with that email (any case), that contact is
+    returned unchanged and nothing is announced. Portal access is not given: staff decide
+    that. A new contact is announced as ``contact_added`` (via "forward").
+    """
+    customer = get_customer(session, organization_id, customer_id)
+    values = load(schemas.ForwardedContactSchema(), _cleaned(data))
+    existing = session.scalar(select(Contact).where(
+        Contact.customer_id == customer.id, Contact.organization_id == organization_id,
+        Contact.deleted_at.is_(None), func.lower(Contact.email) == values["email"])
+        .order_by(Contact.created_at).limit(1))
+    if existing is not None:
+        return existing
+    first_name, last_name = _split_name(values["name"])
+    contact = Contact(organization_id=organization_id, customer_id=customer.id,
+                      first_name=first_name, last_name=last_name, email=values["email"],
+                      is_primary=False, portal_enabled=False)
+    session.add(contact)
+    session.flush()
+    emit(session, "contact_added", organization_id, {
+        "customer_id": customer.id, "contact_id": contact.id, "email": contact.email,
+        "via": "forward"})
+    return contact
+
+
 def update_contact(session, organization_id: str, customer_id: str, contact_id: str,
                    data: dict) -> Contact:
     contact = get_contact(session, organization_id, customer_id, contact_id)

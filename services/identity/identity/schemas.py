@@ -169,6 +169,18 @@ class ContactUpdateSchema(ContactInputSchema):
     pass
 
 
+class ForwardedContactSchema(Schema):
+    """Someone a portal contact forwarded a document to, kept as a contact of the customer."""
+
+    email = EmailOrBlank(required=True, error_messages={"required": FILL_IN, "null": FILL_IN})
+    name = text(200)
+
+    @validates("email")
+    def _present(self, value, **kwargs):
+        if not value:
+            raise ValidationError(FILL_IN)
+
+
 class ContactSchema(Schema):
     id = fields.String()
     customer_id = fields.String()

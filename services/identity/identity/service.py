@@ -91,6 +91,15 @@ class IdentityService(HealthRpc, OutboxRelay):
         return contact_schema.dump(contact)
 
     @rpc
+    def add_forwarded_contact(self, organization_id, customer_id, data):
+        """data: {email, name (optional)}: the address a portal contact forwarded a
+        document to. An existing contact with that email is returned unchanged; a new one
+        gets no portal access."""
+        contact = ops.add_forwarded_contact(self.db, organization_id, customer_id, data)
+        self._commit()
+        return contact_schema.dump(contact)
+
+    @rpc
     def update_contact(self, organization_id, customer_id, contact_id, data):
         contact = ops.update_contact(self.db, organization_id, customer_id, contact_id, data)
         self._commit()
