@@ -6,8 +6,8 @@ values are quantized per document currency by the operations before storing.
 from datetime import date as Date
 from decimal import Decimal
 
-from sqlalchemy import (Boolean, Date as DateType, ForeignKey, Integer, Numeric, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (JSON, Boolean, Date as DateType, ForeignKey, Index, Integer, Numeric,
+                        String, Text, UniqueConstraint, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from portal_common.db import UTCDateTime, id_column
@@ -15,6 +15,9 @@ from portal_common.events import OutboxMixin, ProcessedEventMixin
 from portal_common.timeutil import utcnow
 
 MONEY = Numeric(18, 3)
+# The customer statement reads each ledger table in (date, id) order for one customer:
+# every table a statement branch reads has this index, so a page costs O(limit).
+STATEMENT_COLUMNS = ("organization_id", "customer_id", "date", "id")
 QUANTITY = Numeric(18, 4)
 PERCENT = Numeric(7, 4)
 
@@ -44,7 +47,8 @@ class Tax(Base):
 
 class Invoice(Base):
     __tablename__ = "invoices"
-    __table_args__ = (UniqueConstraint("organization_id", "number", name="uq_invoices_org_number"),)
+    __table_args__ = (UniqueConstraint("organization_id", "number", name="uq_invoices_org_number"),
+                      Index("ix_invoices_statement", *STATEMENT_COLUMNS))
 
     id: Mapped[str] = id_column()
     organization_id: Mapped[str] = mapped_column(String(36), index=True)
@@ -67,9 +71,15 @@ class Invoice(Base):
     sent_at = mapped_column(UTCDateTime(), nullable=True)
     voided_at = mapped_column(UTCDateTime(), nullable=True)
     created_at = mapped_column(UTCDateTime(), default=utcnow)
+    # Online gateways the customer may pay it with (["stripe"] or none).
+    payment_gateways: Mapped[list] = mapped_column(JSON, default=list)
+    sales_order_number: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    recurring_profile_id: Mapped[str | None] = mapped_column(
+        ForeignKey("recurring_profiles.id"), nullable=True)
 
     lines: Mapped[list["InvoiceLine"]] = relationship(
         back_populates="invoice", cascade="all, delete-orphan", order_by="InvoiceLine.position")
+    recurring_profile: Mapped["RecurringProfile | None"] = relationship()
 
 
 class InvoiceLine(Base):
@@ -94,7 +104,8 @@ class InvoiceLine(Base):
 class CreditNote(Base):
     __tablename__ = "credit_notes"
     __table_args__ = (UniqueConstraint("organization_id", "number",
-                                       name="uq_credit_notes_org_number"),)
+                                       name="uq_credit_notes_org_number"),
+                      Index("ix_credit_notes_statement", *STATEMENT_COLUMNS))
 
     id: Mapped[str] = id_column()
     organization_id: Mapped[str] = mapped_column(String(36), index=True)
@@ -136,10 +147,13 @@ class Payment(Base):
     """An offline payment recorded by staff; ``unapplied`` is the customer's credit left."""
 
     __tablename__ = "payments"
+    __table_args__ = (UniqueConstraint("organization_id", "number", name="uq_payments_org_number"),
+                      Index("ix_payments_statement", *STATEMENT_COLUMNS))
 
     id: Mapped[str] = id_column()
     organization_id: Mapped[str] = mapped_column(String(36), index=True)
     customer_id: Mapped[str] = mapped_column(String(36), index=True)
+    number: Mapped[str] = mapped_column(String(40))
     amount: Mapped[Decimal] = mapped_column(MONEY)
     unapplied: Mapped[Decimal] = mapped_column(MONEY)
     currency: Mapped[str] = mapped_column(String(3))
@@ -168,6 +182,12 @@ class CreditApplication(Base):
     """Credit drawn on an invoice: from a credit note, a payment's excess or a retainer."""
 
     __tablename__ = "credit_applications"
+    __table_args__ = (
+        # Only retainer draws appear on the statement (a credit note or a payment counted
+        # when it was issued or received): a partial index over just those rows.
+        Index("ix_credit_applications_retainer_statement", *STATEMENT_COLUMNS,
+              postgresql_where=text("source = 'retainer'"),
+              sqlite_where=text("source = 'retainer'")),)
 
     id: Mapped[str] = id_column()
     organization_id: Mapped[str] = mapped_column(String(36), index=True)
@@ -180,6 +200,97 @@ class CreditApplication(Base):
                                                             nullable=True)
     invoice_id: Mapped[str] = mapped_column(ForeignKey("invoices.id"), index=True)
     amount: Mapped[Decimal] = mapped_column(MONEY)
+    date: Mapped[Date] = mapped_column(DateType)  # the day it was applied (statement date)
     applied_at = mapped_column(UTCDateTime(), default=utcnow)
 
     invoice: Mapped[Invoice] = relationship(foreign_keys=[invoice_id])
+    credit_note: Mapped[CreditNote | None] = relationship(foreign_keys=[credit_note_id])
+    payment: Mapped[Payment | None] = relationship(foreign_keys=[payment_id])
+    retainer_invoice: Mapped[Invoice | None] = relationship(foreign_keys=[retainer_invoice_id])
+
+
+class Refund(Base):
+    """Money given back to the customer out of a credit note, a payment's unapplied part or a
+    retainer's available balance; it raises what the customer owes on the statement."""
+
+    __tablename__ = "refunds"
+    __table_args__ = (UniqueConstraint("organization_id", "number", name="uq_refunds_org_number"),
+                      Index("ix_refunds_statement", *STATEMENT_COLUMNS))
+
+    id: Mapped[str] = id_column()
+    organization_id: Mapped[str] = mapped_column(String(36), index=True)
+    customer_id: Mapped[str] = mapped_column(String(36), index=True)
+    number: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(20))  # credit_note | payment | retainer
+    source_id: Mapped[str] = mapped_column(String(36), index=True)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    currency: Mapped[str] = mapped_column(String(3))
+    date: Mapped[Date] = mapped_column(DateType)
+    mode: Mapped[str] = mapped_column(String(20))
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    created_at = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class InvoiceComment(Base):
+    __tablename__ = "invoice_comments"
+
+    id: Mapped[str] = id_column()
+    organization_id: Mapped[str] = mapped_column(String(36), index=True)
+    invoice_id: Mapped[str] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"),
+                                            index=True)
+    author_type: Mapped[str] = mapped_column(String(20))  # customer | staff
+    author_name: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text)
+    show_in_portal: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RecurringProfile(Base):
+    """A template staff bill from periodically. Its lines are kept as the validated input
+    (JSON, amounts as strings) with the computed total: it is not a ledger document."""
+
+    __tablename__ = "recurring_profiles"
+
+    id: Mapped[str] = id_column()
+    organization_id: Mapped[str] = mapped_column(String(36), index=True)
+    customer_id: Mapped[str] = mapped_column(String(36), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    frequency: Mapped[str] = mapped_column(String(20))  # weekly | monthly | quarterly | yearly
+    start_date: Mapped[Date] = mapped_column(DateType)
+    end_date: Mapped[Date | None] = mapped_column(DateType, nullable=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    lines: Mapped[list] = mapped_column(JSON, default=list)
+    total: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
+    status: Mapped[str] = mapped_column(String(20), default="active")  # active | deleted
+    deleted_at = mapped_column(UTCDateTime(), nullable=True)
+    created_at = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class DocumentCounter(Base):
+    """The last number given per organization and prefix (INV-, RET-, CN-, PAY-, RFD-).
+
+    Creates lock this row (FOR UPDATE) to take the next number, so concurrent creates
+    queue here instead of colliding on the unique number.
+    """
+
+    __tablename__ = "document_counters"
+
+    organization_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(10), primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IdempotencyKey(Base):
+    """A create's answer kept under the caller's key: the same request again gets it back."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("organization_id", "operation", "key",
+                                       name="uq_idempotency_keys_org_operation_key"),)
+
+    id: Mapped[str] = id_column()
+    organization_id: Mapped[str] = mapped_column(String(36))
+    operation: Mapped[str] = mapped_column(String(60))
+    key: Mapped[str] = mapped_column(String(255))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    response: Mapped[dict] = mapped_column(JSON)
+    created_at = mapped_column(UTCDateTime(), default=utcnow)

@@ -6,11 +6,11 @@ command records its event in the outbox in the same transaction. Money is
 Decimal, rounded per document currency (``portal_common.money``): each line is
 rounded, then its tax, and the totals are the sums of the rounded figures.
 """
-import re
 from datetime import date as Date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import selectinload
 
 from portal_common.errors import load_or_refuse as load
 from portal_common.events import record_event
@@ -19,15 +19,17 @@ from portal_common.timeutil import utcnow
 
 from . import schemas
 from .events import SCHEMAS as EVENT_SCHEMAS
-from .exceptions import (AmountRefused, CreditNoteNotFound, DuplicateNumber, InvalidDocument,
-                         InvoiceNotFound, InvoiceStateConflict, PaymentNotFound)
+from .exceptions import (AmountRefused, CreditNoteNotFound, InvalidDocument, InvoiceNotFound,
+                         InvoiceStateConflict, PaymentNotFound)
 from .models import (CreditApplication, CreditNote, CreditNoteLine, Invoice, InvoiceLine,
-                     Outbox, Payment, PaymentApplication, Tax)
+                     Outbox, Payment, PaymentApplication, RecurringProfile, Tax)
+from .numbering import assign_number
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 OPEN_STATUSES = ("sent", "viewed", "partially_paid")
-NUMBER_PREFIX = {"invoice": "INV-", "retainer": "RET-", "credit_note": "CN-"}
+# What a customer sees in the portal: everything but drafts and void invoices.
+HIDDEN_FROM_PORTAL = ("draft", "void")
 
 
 def emit(session, event_type: str, organization_id: str, payload: dict):
@@ -42,6 +44,29 @@ def effective_status(invoice: Invoice, today: Date | None = None) -> str:
             and invoice.due_date < today):
         return "overdue"
     return invoice.status
+
+
+def today() -> Date:
+    return utcnow().date()
+
+
+def overdue_clause(today_: Date):
+    """SQL for "effectively overdue": open, something left to pay, due date past."""
+    return and_(Invoice.status.in_(OPEN_STATUSES), Invoice.balance > 0,
+                Invoice.due_date < today_)
+
+
+def effective_status_clause(today_: Date):
+    """SQL twin of :func:`effective_status`, to filter and count in the database."""
+    return case((overdue_clause(today_), "overdue"), else_=Invoice.status)
+
+
+def page_of(session, query, page: int, per_page: int) -> dict:
+    """{items, total, page, per_page, pages} of a select, counted and sliced in SQL."""
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    return {"items": items, "total": total, "page": page, "per_page": per_page,
+            "pages": -(-total // per_page)}
 
 
 # --- taxes -----------------------------------------------------------------------
@@ -72,24 +97,6 @@ def default_tax(session, organization_id: str) -> Tax | None:
 
 
 # --- documents -------------------------------------------------------------------
-
-def _next_number(session, model, organization_id: str, prefix: str) -> str:
-    pattern = re.compile(rf"^{re.escape(prefix)}(\d+)$")
-    numbers = session.scalars(select(model.number).where(
-        model.organization_id == organization_id, model.number.like(f"{prefix}%")))
-    highest = max((int(m.group(1)) for n in numbers if (m := pattern.match(n))), default=0)
-    return f"{prefix}{highest + 1:06d}"
-
-
-def _check_number_free(session, model, organization_id, number, exclude_id=None):
-    query = select(func.count()).select_from(model).where(
-        model.organization_id == organization_id, model.number == number)
-    if exclude_id:
-        query = query.where(model.id != exclude_id)
-    if session.scalar(query):
-        raise DuplicateNumber("Another document already has this number.",
-                              {"number": ["Another document already has this number."]})
-
 
 def _build_lines(session, organization_id: str, currency: str, line_model, lines: list):
     """Lines with their rounded amount and tax; refuses taxes of another organization."""
@@ -123,23 +130,38 @@ def _invoice_payload(invoice: Invoice) -> dict:
             "balance": to_wire(invoice.balance, invoice.currency)}
 
 
+def _recurring_profile(session, organization_id: str, values: dict) -> str | None:
+    """The invoice's recurring profile id: the organization's, not deleted, or refused."""
+    profile_id = values.get("recurring_profile_id")
+    if not profile_id:
+        return None
+    profile = session.get(RecurringProfile, profile_id)
+    if (profile is None or profile.organization_id != organization_id
+            or profile.status == "deleted"):
+        raise InvalidDocument("Unknown recurring profile.",
+                              {"recurring_profile_id": ["Unknown recurring profile."]})
+    return profile.id
+
+
 def create_invoice(session, organization_id: str, data: dict) -> Invoice:
     """A draft invoice (or retainer invoice); its number is generated when not given."""
     values = load(schemas.InvoiceCreateSchema(), data)
     currency = values["currency"].upper()
     kind = values["kind"]
-    number = values["number"] or _next_number(session, Invoice, organization_id,
-                                              NUMBER_PREFIX[kind])
-    _check_number_free(session, Invoice, organization_id, number)
     lines, subtotal, tax_total = _build_lines(session, organization_id, currency, InvoiceLine,
                                               values["lines"])
+    profile_id = _recurring_profile(session, organization_id, values)
+    number = assign_number(session, Invoice, organization_id, kind, values["number"])
     total = subtotal + tax_total
     invoice = Invoice(organization_id=organization_id, customer_id=values["customer_id"],
                       kind=kind, number=number, date=values["date"],
                       due_date=values["due_date"] or values["date"], currency=currency,
                       status="draft", allow_partial_payments=values["allow_partial_payments"],
                       notes=values["notes"], subtotal=subtotal, tax_total=tax_total,
-                      total=total, balance=total, retainer_available=ZERO, lines=lines)
+                      total=total, balance=total, retainer_available=ZERO, lines=lines,
+                      payment_gateways=values["payment_gateways"],
+                      sales_order_number=values["sales_order_number"],
+                      recurring_profile_id=profile_id)
     session.add(invoice)
     session.flush()
     emit(session, "invoice_created", organization_id, _invoice_payload(invoice))
@@ -156,6 +178,15 @@ def get_invoice(session, organization_id: str, invoice_id: str,
     return invoice
 
 
+def get_visible_invoice(session, organization_id: str, invoice_id: str,
+                        customer_id: str | None = None) -> Invoice:
+    """As :func:`get_invoice`; acting for a customer, drafts and void invoices do not exist."""
+    invoice = get_invoice(session, organization_id, invoice_id, customer_id)
+    if customer_id is not None and invoice.status in HIDDEN_FROM_PORTAL:
+        raise InvoiceNotFound("Invoice not found.", {"invoice_id": invoice_id})
+    return invoice
+
+
 def list_invoices(session, organization_id: str, customer_id: str | None = None,
                   kind: str | None = None) -> list[Invoice]:
     query = select(Invoice).where(Invoice.organization_id == organization_id)
@@ -166,17 +197,57 @@ def list_invoices(session, organization_id: str, customer_id: str | None = None,
     return list(session.scalars(query.order_by(Invoice.date.desc(), Invoice.number.desc())))
 
 
-def list_invoice_page(session, organization_id: str, query: dict | None = None) -> dict:
-    """One page of the invoices matching customer_id, kind and (effective) status."""
+INVOICE_SORT_COLUMNS = {"date": Invoice.date, "due_date": Invoice.due_date,
+                        "total": Invoice.total, "number": Invoice.number}
+
+
+def sorted_by(query, column, order: str, *tie_breakers):
+    """``query`` ordered by ``column`` then the tie-breakers, all in ``order``."""
+    direction = (lambda c: c.desc()) if order == "desc" else (lambda c: c.asc())
+    return query.order_by(*(direction(c) for c in (column, *tie_breakers)))
+
+
+def list_invoice_page(session, organization_id: str, query: dict | None = None,
+                      today_: Date | None = None) -> dict:
+    """One page of the invoices matching customer_id, kind and (effective) status, sorted
+    by date (default), due_date, total or number; filtered, counted and paged in SQL."""
     values = load(schemas.InvoiceListQuerySchema(), query or {})
-    invoices = list_invoices(session, organization_id, values.get("customer_id"),
-                             values.get("kind"))
+    select_ = select(Invoice).where(Invoice.organization_id == organization_id)
+    if values.get("customer_id"):
+        select_ = select_.where(Invoice.customer_id == values["customer_id"])
+    if values.get("kind"):
+        select_ = select_.where(Invoice.kind == values["kind"])
     if values.get("status"):
-        invoices = [i for i in invoices if effective_status(i) == values["status"]]
-    page, per_page, total = values["page"], values["per_page"], len(invoices)
-    start = (page - 1) * per_page
-    return {"items": invoices[start:start + per_page], "total": total, "page": page,
-            "per_page": per_page, "pages": -(-total // per_page)}
+        select_ = select_.where(effective_status_clause(today_ or today()) == values["status"])
+    select_ = sorted_by(select_, INVOICE_SORT_COLUMNS[values["sort"]], values["order"],
+                        Invoice.number, Invoice.id)
+    select_ = select_.options(selectinload(Invoice.lines),
+                              selectinload(Invoice.recurring_profile))
+    return page_of(session, select_, values["page"], values["per_page"])
+
+
+def portal_invoice_page(session, organization_id: str, customer_id: str,
+                        query: dict | None = None, today_: Date | None = None) -> dict:
+    """The customer's invoices as the portal lists them: never drafts nor void ones.
+
+    ``unpaid`` is every open invoice with a balance (overdue ones too); ``partially_paid``
+    and ``overdue`` are effective statuses, as shown on each row.
+    """
+    values = load(schemas.PortalInvoiceQuerySchema(), query or {})
+    today_ = today_ or today()
+    select_ = select(Invoice).where(Invoice.organization_id == organization_id,
+                                    Invoice.customer_id == customer_id,
+                                    Invoice.status.notin_(HIDDEN_FROM_PORTAL))
+    if values.get("kind"):
+        select_ = select_.where(Invoice.kind == values["kind"])
+    status = values.get("status")
+    if status == "unpaid":
+        select_ = select_.where(Invoice.status.in_(OPEN_STATUSES), Invoice.balance > 0)
+    elif status:
+        select_ = select_.where(effective_status_clause(today_) == status)
+    select_ = sorted_by(select_, INVOICE_SORT_COLUMNS[values["sort"]], values["order"],
+                        Invoice.number, Invoice.id)
+    return page_of(session, select_, values["page"], values["per_page"])
 
 
 def update_invoice(session, organization_id: str, invoice_id: str, data: dict) -> Invoice:
@@ -186,14 +257,22 @@ def update_invoice(session, organization_id: str, invoice_id: str, data: dict) -
         raise InvoiceStateConflict("Only a draft invoice can be changed.",
                                    {"status": invoice.status})
     merged = {"customer_id": invoice.customer_id, "kind": invoice.kind,
-              "number": invoice.number, "currency": invoice.currency}
+              "number": invoice.number, "currency": invoice.currency,
+              "payment_gateways": list(invoice.payment_gateways or []),
+              "sales_order_number": invoice.sales_order_number,
+              "recurring_profile_id": invoice.recurring_profile_id}
     merged.update(data or {})
     values = load(schemas.InvoiceCreateSchema(), merged)
-    number = values["number"] or invoice.number
-    _check_number_free(session, Invoice, organization_id, number, exclude_id=invoice.id)
     currency = values["currency"].upper()
     lines, subtotal, tax_total = _build_lines(session, organization_id, currency, InvoiceLine,
                                               values["lines"])
+    profile_id = invoice.recurring_profile_id
+    if values["recurring_profile_id"] != profile_id:  # a deleted one may stay, not be chosen
+        profile_id = _recurring_profile(session, organization_id, values)
+    number = values["number"] or invoice.number
+    if number != invoice.number:
+        assign_number(session, Invoice, organization_id, values["kind"], number,
+                      exclude_id=invoice.id)
     invoice.lines.clear()
     session.flush()
     invoice.customer_id = values["customer_id"]
@@ -204,6 +283,9 @@ def update_invoice(session, organization_id: str, invoice_id: str, data: dict) -
     invoice.currency = currency
     invoice.allow_partial_payments = values["allow_partial_payments"]
     invoice.notes = values["notes"]
+    invoice.payment_gateways = values["payment_gateways"]
+    invoice.sales_order_number = values["sales_order_number"]
+    invoice.recurring_profile_id = profile_id
     invoice.lines.extend(lines)
     invoice.subtotal, invoice.tax_total = subtotal, tax_total
     invoice.total = invoice.balance = subtotal + tax_total
@@ -227,9 +309,8 @@ def send_invoice(session, organization_id: str, invoice_id: str) -> Invoice:
 
 def mark_invoice_viewed(session, organization_id: str, customer_id: str,
                         invoice_id: str) -> Invoice:
-    invoice = get_invoice(session, organization_id, invoice_id, customer_id)
-    if invoice.status == "draft":
-        raise InvoiceNotFound("Invoice not found.", {"invoice_id": invoice_id})
+    """The customer opened it in the portal: the first time is recorded (and announced)."""
+    invoice = get_visible_invoice(session, organization_id, invoice_id, customer_id)
     first_view = invoice.first_viewed_at is None
     if first_view:
         invoice.first_viewed_at = utcnow()
@@ -259,11 +340,10 @@ def void_invoice(session, organization_id: str, invoice_id: str) -> Invoice:
 def create_credit_note(session, organization_id: str, data: dict) -> CreditNote:
     values = load(schemas.CreditNoteCreateSchema(), data)
     currency = values["currency"].upper()
-    number = values["number"] or _next_number(session, CreditNote, organization_id,
-                                              NUMBER_PREFIX["credit_note"])
-    _check_number_free(session, CreditNote, organization_id, number)
     lines, subtotal, tax_total = _build_lines(session, organization_id, currency,
                                               CreditNoteLine, values["lines"])
+    number = assign_number(session, CreditNote, organization_id, "credit_note",
+                           values["number"])
     total = subtotal + tax_total
     note = CreditNote(organization_id=organization_id, customer_id=values["customer_id"],
                       number=number, date=values["date"], currency=currency,
@@ -345,6 +425,7 @@ def record_payment(session, organization_id: str, data: dict) -> Payment:
         raise AmountRefused("The applications add up to more than the payment.",
                             {"applications": ["They add up to more than the amount paid."]})
     payment = Payment(organization_id=organization_id, customer_id=customer_id,
+                      number=assign_number(session, Payment, organization_id, "payment"),
                       amount=amount, unapplied=amount - applied, currency=currency,
                       date=values["date"], mode=values["mode"],
                       reference=values["reference"])
@@ -391,7 +472,7 @@ def apply_credit(session, organization_id: str, customer_id: str, data: dict):
         organization_id=organization_id, customer_id=customer_id, source=kind,
         credit_note_id=source.id if kind == "credit_note" else None,
         payment_id=source.id if kind == "payment" else None,
-        invoice_id=invoice.id, amount=amount)
+        invoice_id=invoice.id, amount=amount, date=today())
     session.add(application)
     session.flush()
     emit(session, "credit_applied", organization_id,
@@ -420,7 +501,7 @@ def apply_retainer(session, organization_id: str, customer_id: str, data: dict):
     result = _reduce_balance(invoice, amount)
     application = CreditApplication(organization_id=organization_id, customer_id=customer_id,
                                     source="retainer", retainer_invoice_id=retainer.id,
-                                    invoice_id=invoice.id, amount=amount)
+                                    invoice_id=invoice.id, amount=amount, date=today())
     session.add(application)
     session.flush()
     emit(session, "retainer_applied", organization_id,
@@ -433,44 +514,57 @@ def apply_retainer(session, organization_id: str, customer_id: str, data: dict):
 
 # --- read models -------------------------------------------------------------------
 
+def _sum(column):
+    return func.coalesce(func.sum(column), 0)
+
+
 def dashboard_figures(session, organization_id: str, customer_id: str,
-                      currency: str | None = None, today: Date | None = None) -> dict:
+                      currency: str | None = None, today_: Date | None = None) -> dict:
     """The portal dashboard's figures, as strings in the customer's currency.
 
     billing does not own the customer, so the currency is the one given, else that of
-    the customer's latest document; documents in other currencies are left out.
+    the customer's latest document; documents in other currencies are left out. Each
+    figure is a SQL aggregate (one query per table), whatever the customer's history.
     """
-    invoices = [i for i in list_invoices(session, organization_id, customer_id)
-                if i.status != "draft"]
-    payments = list(session.scalars(select(Payment).where(
-        Payment.organization_id == organization_id, Payment.customer_id == customer_id)
-        .order_by(Payment.date.desc(), Payment.created_at.desc())))
-    notes = list(session.scalars(select(CreditNote).where(
-        CreditNote.organization_id == organization_id, CreditNote.customer_id == customer_id)))
+    today_ = today_ or today()
+    mine = (Invoice.organization_id == organization_id, Invoice.customer_id == customer_id,
+            Invoice.status != "draft")
+    paid_by = (Payment.organization_id == organization_id, Payment.customer_id == customer_id)
     if currency is None:
-        dated = [(i.date, i.currency) for i in invoices] + [(p.date, p.currency)
-                                                            for p in payments]
-        currency = max(dated)[1] if dated else "USD"
+        latest = select(Invoice.date, Invoice.currency).where(*mine).union_all(
+            select(Payment.date, Payment.currency).where(*paid_by)).subquery()
+        currency = session.scalar(select(latest.c.currency)
+                                  .order_by(latest.c.date.desc(), latest.c.currency.desc())
+                                  .limit(1)) or "USD"
     currency = currency.upper()
-    invoices = [i for i in invoices if i.currency == currency]
-    payments = [p for p in payments if p.currency == currency]
-    open_ = [i for i in invoices if i.status in OPEN_STATUSES and i.balance > 0]
+    open_ = and_(Invoice.status.in_(OPEN_STATUSES), Invoice.balance > 0)
+    is_invoice, is_retainer = Invoice.kind == "invoice", Invoice.kind == "retainer"
+    invoices = session.execute(select(
+        _sum(case((and_(open_, is_invoice), Invoice.balance))),
+        _sum(case((and_(overdue_clause(today_), is_invoice), Invoice.balance))),
+        _sum(case((and_(open_, is_retainer), Invoice.balance))),
+        _sum(case((is_retainer, Invoice.retainer_available))),
+    ).where(*mine, Invoice.currency == currency)).one()
+    unapplied = session.scalar(select(_sum(Payment.unapplied))
+                               .where(*paid_by, Payment.currency == currency))
+    remaining = session.scalar(select(_sum(CreditNote.remaining)).where(
+        CreditNote.organization_id == organization_id, CreditNote.customer_id == customer_id,
+        CreditNote.currency == currency))
+    last = session.execute(select(Payment.amount, Payment.date)
+                           .where(*paid_by, Payment.currency == currency)
+                           .order_by(Payment.date.desc(), Payment.created_at.desc())
+                           .limit(1)).first()
 
-    def total(values):
-        return to_wire(sum(values, ZERO), currency)
+    def wire(value):
+        return to_wire(Decimal(str(value)), currency)
 
-    last = payments[0] if payments else None
     return {
         "currency": currency,
-        "outstanding_invoices": total(i.balance for i in open_ if i.kind == "invoice"),
-        "overdue_invoices": total(i.balance for i in open_ if i.kind == "invoice"
-                                  and effective_status(i, today) == "overdue"),
-        "available_credits": total([n.remaining for n in notes if n.currency == currency]
-                                   + [p.unapplied for p in payments]),
-        "outstanding_retainer_invoices": total(i.balance for i in open_
-                                               if i.kind == "retainer"),
-        "available_retainer_balance": total(i.retainer_available for i in invoices
-                                            if i.kind == "retainer"),
-        "last_payment": ({"amount": to_wire(last.amount, currency),
-                          "date": last.date.isoformat()} if last else None),
+        "outstanding_invoices": wire(invoices[0]),
+        "overdue_invoices": wire(invoices[1]),
+        "available_credits": wire(Decimal(str(unapplied)) + Decimal(str(remaining))),
+        "outstanding_retainer_invoices": wire(invoices[2]),
+        "available_retainer_balance": wire(invoices[3]),
+        "last_payment": ({"amount": wire(last.amount), "date": last.date.isoformat()}
+                         if last else None),
     }

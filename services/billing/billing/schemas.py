@@ -45,6 +45,9 @@ class LineInputSchema(Schema):
     tax_id = fields.String(load_default=None, allow_none=True)
 
 
+PAYMENT_GATEWAYS = ["stripe"]
+
+
 class InvoiceCreateSchema(Schema):
     customer_id = fields.String(required=True)
     number = fields.String(load_default=None, allow_none=True,
@@ -57,6 +60,11 @@ class InvoiceCreateSchema(Schema):
     notes = fields.String(load_default="")
     lines = fields.List(fields.Nested(LineInputSchema), required=True,
                         validate=validate.Length(min=1))
+    payment_gateways = fields.List(fields.String(validate=validate.OneOf(PAYMENT_GATEWAYS)),
+                                   load_default=list)
+    recurring_profile_id = fields.String(load_default=None, allow_none=True)
+    sales_order_number = fields.String(load_default=None, allow_none=True,
+                                       validate=validate.Length(max=40))
 
     @validates_schema
     def _dates(self, data, **kwargs):
@@ -111,14 +119,52 @@ class RetainerApplySchema(ApplicationInputSchema):
 STATUSES = ["draft", "sent", "viewed", "partially_paid", "paid", "void", "overdue"]
 
 
+KINDS = ["invoice", "retainer"]
+ORDERS = ["asc", "desc"]
+INVOICE_SORTS = ["date", "due_date", "total", "number"]
+
+
 class InvoiceListQuerySchema(Schema):
-    """Filters and page of ``list_invoice_page``; ``status`` is the effective one."""
+    """Filters, order and page of ``list_invoice_page``; ``status`` is the effective one."""
 
     customer_id = fields.String()
-    kind = fields.String(validate=validate.OneOf(["invoice", "retainer"]))
+    kind = fields.String(validate=validate.OneOf(KINDS))
     status = fields.String(validate=validate.OneOf(STATUSES))
+    sort = fields.String(load_default="date", validate=validate.OneOf(INVOICE_SORTS))
+    order = fields.String(load_default="desc", validate=validate.OneOf(ORDERS))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=100))
+
+
+class PortalInvoiceQuerySchema(Schema):
+    """The portal's invoice list: ``unpaid`` is every open invoice with a balance (overdue
+    ones included); drafts and void invoices are never listed."""
+
+    kind = fields.String(validate=validate.OneOf(KINDS))
+    status = fields.String(validate=validate.OneOf(["unpaid", "partially_paid", "overdue",
+                                                    "paid"]))
+    sort = fields.String(load_default="date", validate=validate.OneOf(INVOICE_SORTS))
+    order = fields.String(load_default="desc", validate=validate.OneOf(ORDERS))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class PaymentQuerySchema(Schema):
+    """Payments with at least one application to an invoice (``kind`` invoice) or to a
+    retainer invoice (``retainer``)."""
+
+    customer_id = fields.String()
+    kind = fields.String(validate=validate.OneOf(KINDS))
+    sort = fields.String(load_default="date", validate=validate.OneOf(["date", "amount"]))
+    order = fields.String(load_default="desc", validate=validate.OneOf(ORDERS))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class CreditNoteQuerySchema(Schema):
+    customer_id = fields.String()
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 # --- output --------------------------------------------------------------------
@@ -162,10 +208,49 @@ class InvoiceSchema(Schema):
     balance = Money()
     retainer_available = Money()
     lines = fields.List(fields.Nested(LineSchema))
+    payment_gateways = fields.List(fields.String())
+    sales_order_number = fields.String(allow_none=True)
+    recurring_profile_id = fields.String(allow_none=True)
+    recurring_profile_deleted = fields.Method("_profile_deleted")
+    sent_at = fields.DateTime(allow_none=True)
 
     def _status(self, invoice):
         from .operations import effective_status
         return effective_status(invoice)
+
+    def _profile_deleted(self, invoice) -> bool:
+        profile = invoice.recurring_profile
+        return profile is not None and profile.status == "deleted"
+
+
+class InvoiceSummarySchema(Schema):
+    """One row of the portal's invoice list."""
+
+    id = fields.String()
+    number = fields.String()
+    kind = fields.String()
+    date = fields.Date()
+    due_date = fields.Date()
+    currency = fields.String()
+    status = fields.Method("_status")
+    total = Money()
+    balance = Money()
+    retainer_available = Money()
+    first_viewed_at = fields.DateTime(allow_none=True)
+
+    def _status(self, invoice):
+        from .operations import effective_status
+        return effective_status(invoice)
+
+
+class CommentSchema(Schema):
+    id = fields.String()
+    invoice_id = fields.String()
+    author_type = fields.String()
+    author_name = fields.String()
+    body = fields.String()
+    show_in_portal = fields.Boolean()
+    created_at = fields.DateTime()
 
 
 class CreditNoteSchema(Schema):
@@ -189,6 +274,7 @@ class PaymentApplicationSchema(Schema):
 
 class PaymentSchema(Schema):
     id = fields.String()
+    number = fields.String()
     organization_id = fields.String()
     customer_id = fields.String()
     amount = Money()

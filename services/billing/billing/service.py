@@ -4,13 +4,15 @@ from portal_common.health import HealthRpc
 from portal_common.rpc import rpc
 
 from . import operations as ops
+from . import reads
 from .dependencies import billing_database
 from .models import Outbox, ProcessedEvent
-from .schemas import (CreditApplicationSchema, CreditNoteSchema, InvoiceSchema, PaymentSchema,
-                      TaxSchema)
+from .schemas import (CreditApplicationSchema, CreditNoteSchema, InvoiceSchema,
+                      InvoiceSummarySchema, PaymentSchema, TaxSchema)
 
 tax_schema = TaxSchema()
 invoice_schema = InvoiceSchema()
+summary_schema = InvoiceSummarySchema()
 credit_note_schema = CreditNoteSchema()
 payment_schema = PaymentSchema()
 application_schema = CreditApplicationSchema()
@@ -47,8 +49,8 @@ class BillingService(HealthRpc, OutboxRelay):
 
     @rpc
     def get_invoice(self, organization_id, invoice_id, customer_id=None):
-        return invoice_schema.dump(ops.get_invoice(self.db, organization_id, invoice_id,
-                                                   customer_id))
+        """InvoiceDetail; acting for a customer, drafts and void invoices are not found."""
+        return reads.get_invoice_detail(self.db, organization_id, invoice_id, customer_id)
 
     @rpc
     def list_invoices(self, organization_id, customer_id=None, kind=None):
@@ -60,6 +62,12 @@ class BillingService(HealthRpc, OutboxRelay):
         """{"items", "total", "page", "per_page", "pages"} (filters in InvoiceListQuerySchema)."""
         page = ops.list_invoice_page(self.db, organization_id, query)
         return {**page, "items": invoice_schema.dump(page["items"], many=True)}
+
+    @rpc
+    def portal_invoice_page(self, organization_id, customer_id, query=None):
+        """{"items": [InvoiceSummary], ...}: the customer's non-draft, non-void invoices."""
+        page = ops.portal_invoice_page(self.db, organization_id, customer_id, query)
+        return {**page, "items": summary_schema.dump(page["items"], many=True)}
 
     @rpc
     def update_invoice(self, organization_id, invoice_id, data):
@@ -82,8 +90,9 @@ class BillingService(HealthRpc, OutboxRelay):
     @rpc
     def mark_invoice_viewed(self, organization_id, customer_id, invoice_id):
         invoice = ops.mark_invoice_viewed(self.db, organization_id, customer_id, invoice_id)
+        detail = reads.invoice_detail(self.db, invoice, portal=True)
         self._commit()
-        return invoice_schema.dump(invoice)
+        return detail
 
     # credit notes, payments, applications
     @rpc
@@ -109,6 +118,29 @@ class BillingService(HealthRpc, OutboxRelay):
         application = ops.apply_retainer(self.db, organization_id, customer_id, data)
         self._commit()
         return application_schema.dump(application)
+
+    @rpc
+    def credit_note_page(self, organization_id, query=None):
+        page = reads.credit_note_page(self.db, organization_id, query)
+        return {**page, "items": credit_note_schema.dump(page["items"], many=True)}
+
+    @rpc
+    def get_credit_note(self, organization_id, credit_note_id, customer_id=None):
+        return reads.credit_note_detail(self.db, organization_id, credit_note_id, customer_id)
+
+    @rpc
+    def payment_page(self, organization_id, query=None):
+        """{"items": [PaymentSummary], ...}; ``query`` may name a customer_id."""
+        return reads.payment_page(self.db, organization_id, query)
+
+    @rpc
+    def portal_payment_page(self, organization_id, customer_id, query=None):
+        return reads.payment_page(self.db, organization_id, query, customer_id=customer_id)
+
+    @rpc
+    def get_payment(self, organization_id, payment_id, customer_id=None):
+        """Receipt: PaymentSummary + applications (with the invoices') + refunds."""
+        return reads.receipt(self.db, organization_id, payment_id, customer_id)
 
     # read models
     @rpc
