@@ -36,3 +36,19 @@ class InvoiceStateConflict(Conflict):
 
 class DuplicateNumber(Conflict):
     """Another document of the organization already has this number."""
+
+
+class StatementRangeInvalid(ValidationFailed):
+    """A statement's end date is before its start date (or its cursor is not this one's)."""
+
+
+class IdempotencyKeyReused(Conflict):
+    """The idempotency key was already used for a different request."""
+
+
+class RecurringProfileNotFound(NotFound):
+    pass
+
+
+class CommentRefused(ValidationFailed):
+    """A comment's body or author is missing or too long."""

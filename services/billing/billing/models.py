@@ -47,8 +47,13 @@ class Tax(Base):
 
 class Invoice(Base):
     __tablename__ = "invoices"
-    __table_args__ = (UniqueConstraint("organization_id", "number", name="uq_invoices_org_number"),
-                      Index("ix_invoices_statement", *STATEMENT_COLUMNS))
+    __table_args__ = (
+        UniqueConstraint("organization_id", "number", name="uq_invoices_org_number"),
+        Index("ix_invoices_statement", *STATEMENT_COLUMNS),
+        # The statement's retainer branch: a customer's few retainers are not found by
+        # walking past all their invoices.
+        Index("ix_invoices_retainer_statement", *STATEMENT_COLUMNS,
+              postgresql_where=text("kind = 'retainer'"), sqlite_where=text("kind = 'retainer'")))
 
     id: Mapped[str] = id_column()
     organization_id: Mapped[str] = mapped_column(String(36), index=True)

@@ -161,6 +161,16 @@ class PaymentQuerySchema(Schema):
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
+class StatementQuerySchema(Schema):
+    """A customer's statement for [start, end] in one currency, one page at a time."""
+
+    start = fields.Date(required=True)
+    end = fields.Date(required=True)
+    currency = CURRENCY
+    cursor = fields.String(load_default=None, allow_none=True)
+    limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
+
+
 class CreditNoteQuerySchema(Schema):
     customer_id = fields.String()
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))

@@ -4,7 +4,7 @@ from portal_common.health import HealthRpc
 from portal_common.rpc import rpc
 
 from . import operations as ops
-from . import reads
+from . import reads, statement
 from .dependencies import billing_database
 from .models import Outbox, ProcessedEvent
 from .schemas import (CreditApplicationSchema, CreditNoteSchema, InvoiceSchema,
@@ -143,6 +143,11 @@ class BillingService(HealthRpc, OutboxRelay):
         return reads.receipt(self.db, organization_id, payment_id, customer_id)
 
     # read models
+    @rpc
+    def statement_page(self, organization_id, customer_id, query):
+        """One page of the customer's statement; ``next_cursor`` fetches the next."""
+        return statement.statement_page(self.db, organization_id, customer_id, query)
+
     @rpc
     def dashboard_figures(self, organization_id, customer_id, currency=None):
         return ops.dashboard_figures(self.db, organization_id, customer_id, currency)

@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
@@ -45,3 +47,18 @@ def sent_invoice(session, *lines, org=ORG, **extra):
     ops.send_invoice(session, org, invoice.id)
     session.commit()
     return invoice
+
+
+@pytest.fixture
+def pg_session(database_urls):
+    """A session on this run's migrated PostgreSQL billing database (shared by the run's
+    tests: each test works in its own organization, ``pg_org``)."""
+    engine = create_engine(database_urls["billing"])
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+    engine.dispose()
+
+
+@pytest.fixture
+def pg_org():
+    return str(uuid.uuid4())

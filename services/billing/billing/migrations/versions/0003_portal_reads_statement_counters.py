@@ -109,6 +109,9 @@ def upgrade():
     with op.batch_alter_table('invoices') as batch_op:
         batch_op.alter_column('payment_gateways', existing_type=sa.JSON(), nullable=False)
 
+    op.create_index('ix_invoices_retainer_statement', 'invoices', STATEMENT,
+                    postgresql_where=sa.text("kind = 'retainer'"),
+                    sqlite_where=sa.text("kind = 'retainer'"))
     op.create_index('ix_credit_notes_statement', 'credit_notes', STATEMENT)
 
     with op.batch_alter_table('payments') as batch_op:
@@ -166,6 +169,7 @@ def downgrade():
         batch_op.drop_constraint('uq_payments_org_number', type_='unique')
         batch_op.drop_column('number')
     op.drop_index('ix_credit_notes_statement', table_name='credit_notes')
+    op.drop_index('ix_invoices_retainer_statement', table_name='invoices')
     with op.batch_alter_table('invoices') as batch_op:
         batch_op.drop_index('ix_invoices_statement')
         batch_op.drop_constraint('fk_invoices_recurring_profile_id', type_='foreignkey')
