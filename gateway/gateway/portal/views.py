@@ -7,7 +7,7 @@ from identity.security import POLICY_TEXT
 
 from ..i18n import current_language
 from ..rpc_access import get_rpc
-from . import bp, messages
+from . import bp, dashboard, messages
 from .forms import InvitationForm, LoginForm
 from .session import (client_address, current_token, forget_session, login_required,
                       remember_session, user_agent)
@@ -26,12 +26,13 @@ def _start_session(token: str):
 def home():
     profile = get_rpc().identity.get_portal_profile(g.portal["organization_id"],
                                                     g.portal["customer_id"])
-    # The account summary (outstanding invoices, credits, open quotes, timesheets to
-    # approve) comes from billing, quotes and timesheets in a later issue; until then
-    # the page has its place but shows no figures.
+    # The account summary is in the customer's currency: documents in another one
+    # are not added to it.
+    summary = dashboard.figures(g.portal["organization_id"], g.portal["customer_id"],
+                                profile["customer"]["currency"])
     return render_template("portal/home.html", organization=profile["organization"],
                            customer=profile["customer"], contact=g.portal["contact"],
-                           summary=None)
+                           summary=summary)
 
 
 @bp.route("/login", methods=["GET", "POST"])
