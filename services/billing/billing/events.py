@@ -78,6 +78,45 @@ class RetainerApplied(CreditApplied):
     pass
 
 
+class CommentAdded(Schema):
+    """A customer commented on one of their documents in the portal."""
+
+    document_type = fields.String(required=True)  # invoice
+    document_id = fields.String(required=True)
+    document_number = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    author_name = fields.String(required=True)
+    body = fields.String(required=True)
+
+
+class RecurringProfileCreated(Schema):
+    recurring_profile_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    name = fields.String(required=True)
+    frequency = fields.String(required=True)
+    currency = fields.String(required=True)
+    total = fields.String(required=True)
+
+
+class RecurringProfileDeleted(Schema):
+    recurring_profile_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class RefundRecorded(Schema):
+    refund_id = fields.String(required=True)
+    number = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    source = fields.String(required=True)
+    source_id = fields.String(required=True)
+    amount = fields.String(required=True)
+    currency = fields.String(required=True)
+    date = fields.Date(required=True)
+    mode = fields.String(required=True)
+    remaining = fields.String(required=True)  # what is left of the source to apply or refund
+
+
 SCHEMAS = {
     "tax_created": TaxCreated(),
     "invoice_created": InvoiceCreated(),
@@ -89,4 +128,8 @@ SCHEMAS = {
     "payment_recorded": PaymentRecorded(),
     "credit_applied": CreditApplied(),
     "retainer_applied": RetainerApplied(),
+    "comment_added": CommentAdded(),
+    "recurring_profile_created": RecurringProfileCreated(),
+    "recurring_profile_deleted": RecurringProfileDeleted(),
+    "refund_recorded": RefundRecorded(),
 }

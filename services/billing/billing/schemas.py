@@ -116,6 +116,18 @@ class RetainerApplySchema(ApplicationInputSchema):
     retainer_invoice_id = fields.String(required=True)
 
 
+class CommentInputSchema(Schema):
+    body = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    author_name = fields.String(load_default="", validate=validate.Length(max=200))
+    show_in_portal = fields.Boolean(load_default=False, metadata={
+        "description": "Staff only: whether the customer sees it (theirs always show)."})
+
+    @validates_schema
+    def _not_blank(self, data, **kwargs):
+        if not data.get("body", "").strip():
+            raise ValidationError("The comment is empty.", "body")
+
+
 STATUSES = ["draft", "sent", "viewed", "partially_paid", "paid", "void", "overdue"]
 
 

@@ -4,15 +4,16 @@ from portal_common.health import HealthRpc
 from portal_common.rpc import rpc
 
 from . import operations as ops
-from . import reads, statement
+from . import comments, reads, statement
 from .dependencies import billing_database
 from .models import Outbox, ProcessedEvent
-from .schemas import (CreditApplicationSchema, CreditNoteSchema, InvoiceSchema,
+from .schemas import (CommentSchema, CreditApplicationSchema, CreditNoteSchema, InvoiceSchema,
                       InvoiceSummarySchema, PaymentSchema, TaxSchema)
 
 tax_schema = TaxSchema()
 invoice_schema = InvoiceSchema()
 summary_schema = InvoiceSummarySchema()
+comment_schema = CommentSchema()
 credit_note_schema = CreditNoteSchema()
 payment_schema = PaymentSchema()
 application_schema = CreditApplicationSchema()
@@ -93,6 +94,19 @@ class BillingService(HealthRpc, OutboxRelay):
         detail = reads.invoice_detail(self.db, invoice, portal=True)
         self._commit()
         return detail
+
+    @rpc
+    def add_invoice_comment(self, organization_id, invoice_id, data, customer_id=None):
+        """Comment; with customer_id it is the customer's (shown in the portal, announced)."""
+        comment = comments.add_invoice_comment(self.db, organization_id, invoice_id, data,
+                                               customer_id)
+        self._commit()
+        return comment_schema.dump(comment)
+
+    @rpc
+    def list_invoice_comments(self, organization_id, invoice_id, customer_id=None):
+        return comment_schema.dump(comments.list_invoice_comments(
+            self.db, organization_id, invoice_id, customer_id), many=True)
 
     # credit notes, payments, applications
     @rpc

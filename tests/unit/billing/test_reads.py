@@ -153,3 +153,21 @@ def test_payments_are_numbered_listed_and_have_a_receipt(session):
         reads.receipt(session, ORG, second.id, OTHER_CUSTOMER)
     with pytest.raises(PaymentNotFound):
         reads.receipt(session, OTHER_ORG, second.id)
+
+
+def test_dashboard_figures_are_sql_aggregates_per_currency(session):
+    late = sent_invoice(session, line(rate="10"), date="2026-11-01", due_date="2026-11-30")
+    sent_invoice(session, line(rate="30"), date="2026-12-01", due_date="2026-12-31")
+    retainer = sent_invoice(session, line(rate="50"), kind="retainer", date="2026-11-01")
+    sent_invoice(session, line(rate="99"), currency="USD", date="2026-11-01")
+    ops.create_invoice(session, ORG, invoice_data(line(rate="1000")))  # draft: not owed
+    pay(session, "25.00", (retainer, "20.00"), (late, "2.00"), date_="2026-12-02")
+    figures = ops.dashboard_figures(session, ORG, CUSTOMER, "eur", today_=TODAY)
+    assert figures == {"currency": "EUR", "outstanding_invoices": "38.00",
+                       "overdue_invoices": "8.00", "available_credits": "3.00",
+                       "outstanding_retainer_invoices": "30.00",
+                       "available_retainer_balance": "20.00",
+                       "last_payment": {"amount": "25.00", "date": "2026-12-02"}}
+    usd = ops.dashboard_figures(session, ORG, CUSTOMER, "USD", today_=TODAY)
+    assert (usd["outstanding_invoices"], usd["last_payment"]) == ("99.00", None)
+    assert ops.dashboard_figures(session, ORG, CUSTOMER)["currency"] == "EUR"  # latest
