@@ -44,6 +44,11 @@ email, Reply-To the contact): the common ones and ``subject``, ``message``.
 ``password_changed`` (to the contact, in the contact's language): ``contact_name``,
 ``organization_name``, ``changed_at``, ``portal_url``.
 
+``document_forwarded`` (a portal contact forwards a document; to the address they gave, in
+the language they chose, with the PDF attached): ``recipient_name``, ``sender_name``,
+``customer_name``, ``organization_name``, ``document_name`` ("Factura"),
+``document_number``, ``filename``, ``message`` (optional).
+
 Templates are Jinja (sandboxed): ``{{ contact_name }}``, ``{% if password %}…{% endif %}``.
 A placeholder marked sensitive is shown masked in the copy kept of each email.
 """
@@ -239,8 +244,31 @@ PASSWORD_CHANGED = EmailKind(
     ),
 )
 
+DOCUMENT_FORWARDED = EmailKind(
+    key="document_forwarded",
+    description={"es": "Documento reenviado desde el portal por un contacto del cliente",
+                 "en": "A document a customer's contact forwarded from the portal"},
+    placeholders=(
+        _p("recipient_name", "Nombre de quien lo recibe, o vacío",
+           "The recipient's name, or empty", "Luis Pérez", optional=True),
+        _p("sender_name", "El contacto que lo reenvía", "The contact who forwarded it",
+           "Marta Ibáñez"),
+        CUSTOMER_NAME,
+        ORGANIZATION_NAME,
+        _p("document_name", "Qué documento es («Factura», «Presupuesto» …)",
+           "What the document is ('Invoice', 'Quote' …)", "Factura"),
+        _p("document_number", "Número del documento", "The document's number",
+           "INV-000001"),
+        _p("filename", "Nombre del PDF adjunto", "The attached PDF's file name",
+           "INV-000001.pdf"),
+        _p("message", "El mensaje que escribió el contacto, o vacío",
+           "The message the contact wrote, or empty",
+           "Luis: te paso la factura de marzo para que la pagues.", optional=True),
+    ),
+)
+
 KINDS = {kind.key: kind for kind in (PORTAL_INVITATION, *STAFF_EMAILS.values(),
-                                     PASSWORD_CHANGED)}
+                                     PASSWORD_CHANGED, DOCUMENT_FORWARDED)}
 
 
 def language_or_default(*candidates) -> str:

@@ -15,8 +15,10 @@ def make_message_id(mail_id: str, mail_from: str) -> str:
     return f"<{mail_id}@{mail_domain(mail_from)}>"
 
 
-def build_message(mail: OutgoingMail, content: dict, mail_from: str) -> EmailMessage:
-    """``content`` holds "subject", "text" and "html" (the copy to send)."""
+def build_message(mail: OutgoingMail, content: dict, mail_from: str,
+                  attachments=()) -> EmailMessage:
+    """``content`` holds "subject", "text" and "html" (the copy to send); ``attachments``
+    are :class:`notify.models.MailAttachment` rows (filename, content_type, content)."""
     message = EmailMessage()
     message["Subject"] = content["subject"]
     message["From"] = Address(display_name=mail.from_name or "", addr_spec=mail_from)
@@ -29,5 +31,9 @@ def build_message(mail: OutgoingMail, content: dict, mail_from: str) -> EmailMes
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(content["text"])
     message.add_alternative(content["html"], subtype="html")
+    for attachment in attachments:   # the message becomes multipart/mixed around the text
+        maintype, _, subtype = attachment.content_type.partition("/")
+        message.add_attachment(attachment.content, maintype=maintype, subtype=subtype,
+                               filename=attachment.filename)
     message["Content-Language"] = mail.language  # after the parts: set_content clears Content-*
     return message

@@ -32,3 +32,8 @@ class FeedEntryNotFound(NotFound):
 
 class InvalidFeedQuery(ValidationFailed):
     pass
+
+
+class DocumentEmailInvalid(ValidationFailed):
+    """A document to forward by email that cannot be sent as given; ``details`` per field
+    (``attachment`` nested: ``filename``, ``content_base64``)."""

@@ -15,8 +15,8 @@ Every email goes through here, whatever event asked for it:
 3. :func:`deliver` sends it and records the outcome in one commit: ``sent``
    (and an ``email_sent`` event), or a retry ``next_attempt_at`` later with
    exponential backoff, or after the last attempt (or a permanent refusal)
-   ``failed`` (and an ``email_failed`` event). Secrets held for sending are
-   dropped either way.
+   ``failed`` (and an ``email_failed`` event). Secrets and attachment bytes
+   held for sending are dropped either way.
 
 A sender that dies mid-send leaves its lease to expire and the mail is taken
 again. The one case that can send twice is a crash after the SMTP server
@@ -37,7 +37,7 @@ from . import config
 from .catalog import KINDS
 from .email_message import build_message, make_message_id
 from .events import SCHEMAS as EVENT_SCHEMAS
-from .models import FAILED, QUEUED, SENT, EmailTemplate, OutgoingMail, Outbox
+from .models import FAILED, QUEUED, SENT, EmailTemplate, MailAttachment, OutgoingMail, Outbox
 from .rendering import TemplateText, render_all
 from .transport import DeliveryFailed
 
@@ -57,6 +57,7 @@ class MailRequest:
     organization_name: str
     reply_to: str
     context: dict
+    attachments: tuple = ()      # (filename, content type, bytes), sent with the mail
 
 
 def organization_template(session, organization_id: str, key: str,
@@ -89,6 +90,10 @@ def queue_mail(session, request: MailRequest) -> OutgoingMail | None:
         sensitive_content=to_send.as_dict() if to_send != to_keep else None,
         status=QUEUED, attempts=0, next_attempt_at=utcnow(),
         message_id=make_message_id(mail_id, config.mail_from()))
+    mail.attachments = [
+        MailAttachment(mail_id=mail_id, position=position, filename=filename,
+                       content_type=content_type, size=len(content), content=content)
+        for position, (filename, content_type, content) in enumerate(request.attachments)]
     session.add(mail)
     return mail
 
@@ -129,6 +134,12 @@ def _content_to_send(mail: OutgoingMail) -> dict:
     return {"subject": mail.subject, "text": mail.text_body, "html": mail.html_body}
 
 
+def _drop_attachment_bytes(mail: OutgoingMail) -> None:
+    """The mail will not be sent again: its files need not be kept (their names stay)."""
+    for attachment in mail.attachments:
+        attachment.content = None
+
+
 def _event_payload(mail: OutgoingMail) -> dict:
     return {"mail_id": mail.id, "kind": mail.kind, "to": mail.to_address,
             "source_event_id": mail.event_id, "attempts": mail.attempts}
@@ -139,7 +150,7 @@ def deliver(session, transport, mail: OutgoingMail) -> str:
     sender = config.mail_from()
     failure = None
     try:
-        message = build_message(mail, _content_to_send(mail), sender)
+        message = build_message(mail, _content_to_send(mail), sender, mail.attachments)
     except Exception as exc:  # an address or header that cannot be written: no retry helps
         failure = DeliveryFailed(f"message could not be built: {type(exc).__name__}: {exc}",
                                  permanent=True)
@@ -156,6 +167,7 @@ def deliver(session, transport, mail: OutgoingMail) -> str:
         mail.sent_at = now
         mail.last_error = None
         mail.sensitive_content = None
+        _drop_attachment_bytes(mail)
         record_event(session, Outbox, EVENT_SCHEMAS["email_sent"], "email_sent",
                      mail.organization_id, {**_event_payload(mail), "message_id": mail.message_id,
                                             "sent_at": now.isoformat()})
@@ -164,6 +176,7 @@ def deliver(session, transport, mail: OutgoingMail) -> str:
         if failure.permanent or mail.attempts >= config.max_attempts():
             mail.status = FAILED
             mail.sensitive_content = None
+            _drop_attachment_bytes(mail)
             record_event(session, Outbox, EVENT_SCHEMAS["email_failed"], "email_failed",
                          mail.organization_id, {**_event_payload(mail),
                                                 "error": mail.last_error})

@@ -1,6 +1,7 @@
 """notify's own tables. No other service reads them."""
-from sqlalchemy import JSON, Boolean, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import (JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from portal_common.db import UTCDateTime, id_column
 from portal_common.events import OutboxMixin, ProcessedEventMixin
@@ -74,6 +75,30 @@ class OutgoingMail(Base):
     created_at = mapped_column(UTCDateTime(), default=utcnow)
     updated_at = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     sent_at = mapped_column(UTCDateTime(), nullable=True)
+
+    attachments: Mapped[list["MailAttachment"]] = relationship(
+        order_by="MailAttachment.position", cascade="all, delete-orphan")
+
+
+class MailAttachment(Base):
+    """A file sent with one outgoing mail (the PDF of a forwarded document).
+
+    The bytes are kept while the mail may still be sent (retries included) and dropped
+    once it has been sent or has failed for good, like ``sensitive_content``; the name,
+    type and size stay to show staff what went with it.
+    """
+
+    __tablename__ = "mail_attachments"
+
+    id: Mapped[str] = id_column()
+    mail_id: Mapped[str] = mapped_column(ForeignKey("outgoing_mail.id", ondelete="CASCADE"),
+                                         index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    created_at = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class NotificationPreference(Base):

@@ -13,7 +13,7 @@ from portal_common.health import HealthRpc
 from portal_common.rpc import rpc
 from portal_common.timeutil import as_utc, utcnow
 
-from . import activity_events, config
+from . import activity_events, config, document_email
 from . import operations as ops
 from .activities import ACTIVITY_EVENTS, ACTIVITY_HANDLER, ACTIVITY_KINDS
 from .dependencies import IdentityRpc, MailTransport, is_not_found, notify_database
@@ -231,6 +231,20 @@ class NotifyService(HealthRpc, OutboxRelay):
         except Exception:  # the relay's own timer publishes it later
             self.db.rollback()
             log.exception("outbox_relay_error")
+
+    # --- a document forwarded from the portal --------------------------------------------
+
+    @rpc
+    def send_document_email(self, organization_id, data):
+        """data: {to_email, to_name, language, document_type, document_number, sender_name,
+        customer_name, organization_name, message?, reply_to?, attachment: {filename,
+        content_base64}}. Queued with the PDF; the send timer delivers it (retries
+        included) within NOTIFY_SEND_INTERVAL_SECONDS, so the caller never waits for SMTP."""
+        mail = document_email.queue_document_email(self.db, organization_id, data)
+        self.db.commit()
+        log.info("email_queued", extra={"mail_id": mail.id, "kind": mail.kind,
+                                        "status": "queued"})
+        return {"mail_id": mail.id}
 
     # --- email templates (staff) -------------------------------------------------
 
