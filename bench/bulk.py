@@ -12,6 +12,8 @@ import io
 import json
 from decimal import Decimal
 
+import psycopg2.extensions
+
 from sqlalchemy import JSON, Table, text
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -78,8 +80,13 @@ def copy_rows(connection, table: Table, rows: list[dict]) -> int:
     buffer.seek(0)
     column_list = ", ".join(f'"{c.name}"' for c in columns)
     cursor = connection.connection.dbapi_connection.cursor()
+    # COPY refuses to run under a wait callback (psycogreen's, installed once eventlet
+    # is imported, as the bench's RPC client does); the bench loads before it serves.
+    callback = psycopg2.extensions.get_wait_callback()
+    psycopg2.extensions.set_wait_callback(None)
     try:
         cursor.copy_expert(f'COPY "{table.name}" ({column_list}) FROM STDIN', buffer)
     finally:
+        psycopg2.extensions.set_wait_callback(callback)
         cursor.close()
     return len(rows)

@@ -9,6 +9,7 @@ what a login would leave behind, without 1,000 password hashes and logins.
 """
 import datetime
 import random
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -202,3 +203,57 @@ def write_billing(billing_url: str, ledger: Ledger, counters: bool = False) -> i
             ledger.write_counters(connection)
     engine.dispose()
     return written
+
+
+@dataclass
+class StatementCustomer:
+    customer_id: str
+    name: str
+    token: str
+    movements: int
+    start: datetime.date
+    end: datetime.date
+
+    @property
+    def params(self) -> dict:
+        """The print view's query string for the whole history."""
+        return {"range": "custom", "start": self.start.isoformat(),
+                "end": self.end.isoformat()}
+
+    @property
+    def query(self) -> dict:
+        """billing.statement_page's query for the whole history."""
+        return {"start": self.start.isoformat(), "end": self.end.isoformat(),
+                "currency": CURRENCY}
+
+
+def load(urls: dict, customers: int, invoices: int, statement_sizes: list[int], years: int,
+         seed: int = 4) -> tuple[Organization, list[StatementCustomer]]:
+    """Everything the dashboard and statement sections read; prints what it made and how
+    long it took."""
+    rng = random.Random(seed)
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    began = time.perf_counter()
+    org = create_organization(urls["identity"])
+    add_customers(urls["identity"], org, [f"Cliente {n:04d}" for n in range(customers)])
+    for customer in org.customers:
+        customer_invoices(org.ledger, customer.customer_id, invoices, today, rng)
+    rows = write_billing(urls["billing"], org.ledger)
+    print(f"data: {customers:,} customers x {invoices} invoices ({rows:,} billing rows) "
+          f"in {time.perf_counter() - began:.1f}s")
+    made = []
+    for size in statement_sizes:
+        began = time.perf_counter()
+        (customer,) = add_customers(urls["identity"], org, [f"Historial {size}"])
+        history = statement_history(org.ledger, customer.customer_id, size, years, today, rng)
+        rows = write_billing(urls["billing"], org.ledger)
+        made.append(StatementCustomer(customer.customer_id, customer.name, customer.token,
+                                      history["movements"], history["start"], history["end"]))
+        print(f"data: a customer with {history['movements']:,} statement movements over "
+              f"{years} years ({rows:,} billing rows) in {time.perf_counter() - began:.1f}s")
+    engine = _engine(urls["billing"])
+    with engine.begin() as connection:
+        org.ledger.write_counters(connection)
+        connection.exec_driver_sql("ANALYZE")  # fresh statistics, as autovacuum would give
+    engine.dispose()
+    return org, made

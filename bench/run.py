@@ -3,12 +3,16 @@
 Everything runs on this machine against a throw-away RabbitMQ vhost and
 throw-away databases; every process it starts and the vhost are removed at
 the end. Figures are ratios against a baseline measured in the same run.
+
+Sections (``--only`` picks some): ``rpc`` (round trip against raw RabbitMQ),
+``dashboard`` (the portal home page of 1,000 loaded customers against
+hello-world) and ``statement`` (10k vs 100k movements: print view, memory,
+billing's page walk). The last two share the data loaded by bench/dataset.py.
 """
 import argparse
 import datetime
 import os
 import shutil
-import statistics
 import sys
 import warnings
 from pathlib import Path
@@ -19,10 +23,30 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import load, roundtrip, session, web  # noqa: E402
+from bench import dashboard, dataset, roundtrip, session, statement, web  # noqa: E402
 from bench.stats import ratio, table  # noqa: E402
 
 RPC_TARGET = 2.0
+SECTIONS = ("rpc", "dashboard", "statement")
+
+
+def sections(text: str) -> list[str]:
+    chosen = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [part for part in chosen if part not in SECTIONS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(
+            f"choose among {', '.join(SECTIONS)} (comma-separated), not {text!r}")
+    return chosen
+
+
+def sizes(text: str) -> list[int]:
+    try:
+        values = sorted(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"comma-separated numbers, not {text!r}") from None
+    if len(values) != 2 or values[0] < 1:
+        raise argparse.ArgumentTypeError("two sizes, a small and a large one")
+    return values
 
 
 def parse_args(argv):
@@ -41,11 +65,31 @@ def parse_args(argv):
                         help="load generator (auto: wrk if installed, else Python threads)")
     parser.add_argument("--web-rounds", type=int, default=3,
                         help="interleaved load measurements of each server (default 3)")
-    parser.add_argument("--skip-web", action="store_true", help="only the RPC round trips")
+    parser.add_argument("--only", type=sections, default=list(SECTIONS),
+                        help=f"sections to run, comma-separated (default {','.join(SECTIONS)})")
+    parser.add_argument("--skip-web", action="store_true",
+                        help="only the RPC round trips (same as --only rpc)")
+    parser.add_argument("--customers", type=int, default=1000,
+                        help="customers loaded, each with a logged-in contact (default 1000)")
+    parser.add_argument("--invoices", type=int, default=50,
+                        help="invoices per customer (default 50)")
+    parser.add_argument("--statement-sizes", type=sizes, default=[10_000, 100_000],
+                        metavar="SMALL,LARGE",
+                        help="statement movements of the two customers (default 10000,100000)")
+    parser.add_argument("--statement-years", type=int, default=6,
+                        help="years the statement histories span (default 6)")
+    parser.add_argument("--statement-rounds", type=int, default=3,
+                        help="interleaved timings of each statement (default 3)")
+    parser.add_argument("--statement-limit", type=int, default=statement.PRINT_PAGE_ROWS,
+                        help="movements per billing.statement_page call in the RPC walk "
+                             f"(default {statement.PRINT_PAGE_ROWS}, the print view's)")
     parser.add_argument("--keep-logs", metavar="DIR", help="copy every process's log here")
-    parser.add_argument("--max-seconds", type=int, default=600,
-                        help="give up (and clean up) after this long (default 600)")
-    return parser.parse_args(argv)
+    parser.add_argument("--max-seconds", type=int, default=900,
+                        help="give up (and clean up) after this long (default 900)")
+    args = parser.parse_args(argv)
+    if args.skip_web:
+        args.only = ["rpc"]
+    return args
 
 
 def machine() -> str:
@@ -66,35 +110,6 @@ def report_rpc(latency: dict) -> float:
     verdict = "within" if value <= RPC_TARGET else "ABOVE"
     print(f"RPC / raw ratio of medians (identity.health): {value:.2f} "
           f"({verdict} the {RPC_TARGET:.1f} target)\n")
-    return value
-
-
-def measure_web(run, args) -> dict:
-    portal, hello, cookies = web.start_servers(run)
-    print(f"load: {load.describe(args.load, args.requests, args.concurrency, args.duration)}, "
-          f"interleaved {args.web_rounds} times")
-    servers = [(hello, {}), (portal, cookies)]
-    for server, jar in servers:  # warm-up: imports, templates, pools
-        load.run(args.load, server.url, jar, 200, args.concurrency, 2.0)
-    results = {server.name: [] for server, _ in servers}
-    for _ in range(args.web_rounds):
-        for server, jar in servers:
-            run.processes.check_alive()
-            results[server.name].append(load.run(args.load, server.url, jar, args.requests,
-                                                 args.concurrency, args.duration).per_second)
-    return results
-
-
-def report_web(results: dict) -> float:
-    rows = []
-    for name, rates in results.items():
-        rows.append([name, statistics.median(rates), " ".join(f"{r:.0f}" for r in rates)])
-    print(table(["page (same gunicorn settings)", "median req/s", "each round"], rows))
-    portal = statistics.median(results["portal home page"])
-    hello = statistics.median(results["hello-world Flask"])
-    value = ratio(portal, hello)
-    print(f"portal home / hello-world throughput: {value:.3f} "
-          f"(hello-world is {ratio(hello, portal):.1f}x faster)")
     return value
 
 
@@ -119,20 +134,46 @@ def main(argv=None) -> int:
     session.bound_run_time(args.max_seconds)
     with session.run() as run:
         print(f"machine: {machine()}")
-        print(f"broker: RabbitMQ vhost {run.vhost.name}; databases: {run.databases.kind}\n")
+        print(f"broker: RabbitMQ vhost {run.vhost.name}; databases: {run.databases.kind}; "
+              f"sections: {', '.join(args.only)}\n")
         summary = []
         try:
             run.migrate()
+            if "dashboard" in args.only or "statement" in args.only:
+                if run.databases.kind != "postgresql":
+                    raise SystemExit("the dashboard and statement sections need PostgreSQL "
+                                     "(BENCH_POSTGRES_URL)")
+                org, histories = dataset.load(
+                    run.databases.urls, args.customers, args.invoices,
+                    args.statement_sizes if "statement" in args.only else [],
+                    args.statement_years)
+                print()
             run.start_services()
-            rpc = report_rpc(roundtrip.measure(run.processes, run.amqp_uri, args.calls,
-                                               args.warmup, args.rounds))
-            summary.append([f"RPC identity.health / raw pika (target <= {RPC_TARGET:.1f})", rpc])
-            if not args.skip_web:
-                home = report_web(measure_web(run, args))
+            if "rpc" in args.only:
+                rpc = report_rpc(roundtrip.measure(run.processes, run.amqp_uri, args.calls,
+                                                   args.warmup, args.rounds))
+                summary.append([f"RPC identity.health / raw pika (target <= {RPC_TARGET:.1f})",
+                                f"{rpc:.3f}"])
+            if "dashboard" in args.only:
+                home = dashboard.report(dashboard.measure(run, org, args))
                 report_breakdown(run)
-                summary.append(["portal home / hello-world, requests per second", home])
-            print(table(["summary (ratios measured in this run)", "ratio"],
-                        [[name, f"{value:.3f}"] for name, value in summary]))
+                dashboard.report_calls(dashboard.measure_calls(run, org))
+                summary.append(["portal home / hello-world, requests per second",
+                                f"{home:.3f}"])
+            if "statement" in args.only:
+                small, large = args.statement_sizes
+                printed = statement.measure_print(run, org, histories, args.statement_rounds)
+                walked = statement.measure_rpc(run, org, histories, args.statement_rounds,
+                                               args.statement_limit)
+                found = statement.report(printed, walked, args.statement_limit)
+                summary += [
+                    [f"statement print view t({large:,}) / t({small:,}) "
+                     f"(linear <= {statement.LINEAR_LIMIT:g})", f"{found['print']:.2f}"],
+                    [f"billing.statement_page walk t({large:,}) / t({small:,})",
+                     f"{found['rpc']:.2f}"],
+                    [f"gateway worker RSS peak serving {large:,} (MiB)",
+                     f"{found['rss_peak_mib']:.1f} (+{found['rss_growth_mib']:.1f})"]]
+            print(table(["summary (measured in this run)", "value"], summary))
         finally:
             if args.keep_logs:
                 keep_logs(run, Path(args.keep_logs))

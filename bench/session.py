@@ -28,6 +28,7 @@ class Run:
                     "PORTAL_VAR_DIR": str(scratch / "var"), "SECRET_KEY": secrets.token_hex(32),
                     "PYTHONPATH": str(ROOT)}
         self.processes = Processes(self.env, scratch)
+        self.gateway_base: str | None = None  # the gateway's address once a section starts it
 
     @property
     def amqp_uri(self) -> str:

@@ -1,35 +1,24 @@
-"""(c) The portal home page under gunicorn, and a hello-world Flask app with the same settings.
+"""The gateway under gunicorn, and a hello-world Flask app with the same settings.
 
 Both run the Procfile's gateway command (``gunicorn --config
 gateway/gunicorn.conf.py ...``: same workers, threads, keep-alive, logging);
-only the WSGI app differs. A demo organization, customer and contact are
-seeded with ``portal seed-demo`` and the contact logs in through the portal's
-own login form to get the session cookie.
+only the WSGI app differs. ``log_in`` goes through the portal's own login form
+(CSRF token and all) as a browser would.
 """
 import html
 import json
 import re
-import secrets
 import socket
 import statistics
-import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 import requests
 
 from deploy import procfile
 
-from .processes import ROOT, wait_until
+from .processes import ROOT
 from .session import bin_path
 
 HELLO_APP = "bench.hello_app:app"
-HOME_PAGE_TEXT = "Cliente Ejemplo"  # the seeded customer's name: the page is really home
-
-
-@dataclass
-class Server:
-    name: str
-    url: str  # the page to load
 
 
 def free_port() -> int:
@@ -57,13 +46,6 @@ def start(run, name: str, app: str | None = None) -> str:
     return f"http://127.0.0.1:{port}"
 
 
-def seed(run, password: str) -> dict:
-    result = subprocess.run([bin_path("portal"), "seed-demo", "--json"], cwd=ROOT,
-                            env={**run.env, "PORTAL_DEMO_PASSWORD": password},
-                            capture_output=True, text=True, timeout=60, check=True)
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 def log_in(base: str, slug: str, email: str, password: str) -> dict:
     """Log in through the portal's form; returns the cookies a browser would keep."""
     with requests.Session() as browser:
@@ -85,21 +67,6 @@ def check_page(url: str, cookies: dict, must_contain: str) -> None:
     page = requests.get(url, cookies=cookies, timeout=10, allow_redirects=False)
     if page.status_code != 200 or must_contain not in page.text:
         raise RuntimeError(f"{url} answered {page.status_code} without {must_contain!r}")
-
-
-def start_servers(run) -> tuple[Server, Server, dict]:
-    """Start both servers, seed and log in; returns (portal, hello, cookies)."""
-    portal_base = start(run, "gateway")
-    hello_base = start(run, "hello", HELLO_APP)
-    wait_until(lambda: requests.get(f"{portal_base}/healthz", timeout=2).ok, 60, "gateway")
-    wait_until(lambda: requests.get(f"{hello_base}/", timeout=2).ok, 60, "hello app")
-    demo = seed(run, password=f"Bench-{secrets.token_urlsafe(9)}7")
-    slug = demo["portal_url"].rstrip("/").rsplit("/", 1)[1]
-    cookies = log_in(portal_base, slug, demo["email"], demo["password"])
-    home = f"{portal_base}/portal/{slug}/"
-    check_page(home, cookies, HOME_PAGE_TEXT)
-    check_page(f"{hello_base}/", {}, "Hello, world!")
-    return Server("portal home page", home), Server("hello-world Flask", f"{hello_base}/"), cookies
 
 
 def home_breakdown(log: Path, route: str = "/portal/<slug>/") -> dict | None:
