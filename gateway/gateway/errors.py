@@ -82,6 +82,9 @@ ERRORS: dict[type, tuple[int, str]] = {
     billing_errors.AmountRefused: (400, "amount_refused"),
     billing_errors.InvoiceStateConflict: (409, "invoice_state_conflict"),
     billing_errors.DuplicateNumber: (409, "duplicate_number"),
+    billing_errors.IdempotencyKeyReused: (409, "idempotency_key_reused"),
+    billing_errors.RecurringProfileNotFound: (404, "recurring_profile_not_found"),
+    billing_errors.StatementRangeInvalid: (400, "invalid_statement_range"),
     quotes_errors.DocumentNotFound: (404, "document_not_found"),
     timesheets_errors.DocumentNotFound: (404, "document_not_found"),
     # notify

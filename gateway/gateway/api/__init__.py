@@ -4,5 +4,6 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Each module adds its routes to ``bp``.
-from . import (auth, billing, customers, email_templates, notifications, openapi,  # noqa: E402,F401
-               organization, portal_access, reviews)
+from . import (auth, billing, credit_notes, customers, email_templates,  # noqa: E402,F401
+               invoices, notifications, openapi, organization, payments, portal_access,
+               reviews, statements)

@@ -10,8 +10,10 @@ import re
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from billing.schemas import (CreditApplicationSchema, CreditNoteSchema, InvoiceListQuerySchema,
-                             InvoiceSchema, PaymentSchema, TaxCreateSchema, TaxSchema)
+from billing.schemas import (CommentSchema, CreditApplicationSchema, CreditNoteQuerySchema,
+                             CreditNoteSchema, InvoiceListQuerySchema, InvoiceSchema,
+                             PaymentQuerySchema, PaymentSchema, StatementQuerySchema,
+                             TaxCreateSchema, TaxSchema)
 
 from identity.schemas import (BulkEnableSchema, ContactInputSchema, ContactSchema,
                               ContactUpdateSchema, CustomerCreateSchema, CustomerInputSchema,
@@ -67,13 +69,31 @@ COMPONENTS = {
     "CreditApplyBody": schemas.CreditApplyBodySchema,
     "RetainerApplyBody": schemas.RetainerApplyBodySchema,
     "CreditApplication": CreditApplicationSchema,
+    "Comment": CommentSchema,
+    "CommentList": schemas.CommentListSchema,
+    "InvoiceTax": schemas.InvoiceTaxSchema,
+    "InvoicePayment": schemas.InvoicePaymentSchema,
+    "InvoiceCredit": schemas.InvoiceCreditSchema,
+    "InvoiceDetail": schemas.InvoiceDetailSchema,
+    "CreditNotePage": schemas.CreditNotePageSchema,
+    "PaymentSummary": schemas.PaymentSummarySchema,
+    "PaymentPage": schemas.PaymentPageSchema,
+    "ReceiptApplication": schemas.ReceiptApplicationSchema,
+    "Refund": schemas.RefundSchema,
+    "Receipt": schemas.ReceiptSchema,
+    "CreditNoteApplication": schemas.CreditNoteApplicationSchema,
+    "CreditNoteDetail": schemas.CreditNoteDetailSchema,
+    "StatementMovement": schemas.StatementMovementSchema,
+    "Statement": schemas.StatementSchema,
     "Health": schemas.HealthSchema,
     "Readiness": schemas.ReadinessSchema,
 }
 QUERIES = {"CustomerListQuery": CustomerListQuerySchema, "MailListQuery": MailListQuerySchema,
            "FeedQuery": FeedQuerySchema, "ReviewListQuery": ReviewListQuerySchema,
            "CustomerReviewQuery": CustomerReviewQuerySchema, "ReviewQuery": ReviewQuerySchema,
-           "InvoiceListQuery": InvoiceListQuerySchema}
+           "InvoiceListQuery": InvoiceListQuerySchema, "CreditNoteQuery": CreditNoteQuerySchema,
+           "PaymentQuery": PaymentQuerySchema,
+           "StatementQuery": StatementQuerySchema(exclude=("currency",))}
 
 ERROR_RESPONSES = {
     400: "The request is not valid (malformed JSON, wrong types, unknown or missing fields).",

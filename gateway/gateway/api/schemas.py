@@ -1,7 +1,8 @@
 """Shapes the API itself adds around the services' own schemas (identity.schemas etc.)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from billing.schemas import (CreditApplySchema, InvoiceSchema, LineInputSchema,
+from billing.schemas import (PAYMENT_GATEWAYS, CommentSchema, CreditApplySchema,
+                             CreditNoteSchema, InvoiceSchema, LineInputSchema,
                              PaymentCreateSchema, RetainerApplySchema, TaxSchema)
 from identity.schemas import CustomerSchema, ReviewSchema
 from notify.schemas import (EmailTemplateSchema, FeedEntrySchema, NotificationPreferenceSchema,
@@ -89,6 +90,12 @@ class InvoiceBodySchema(Schema):
     notes = fields.String(load_default="")
     line_items = fields.List(fields.Nested(LineInputSchema), required=True,
                              validate=validate.Length(min=1))
+    payment_gateways = fields.List(fields.String(validate=validate.OneOf(PAYMENT_GATEWAYS)),
+                                   load_default=list)
+    recurring_profile_id = fields.String(load_default=None, allow_none=True, metadata={
+        "description": "One of your recurring profiles that is not deleted."})
+    sales_order_number = fields.String(load_default=None, allow_none=True,
+                                       validate=validate.Length(max=40))
 
     @validates_schema
     def _dates(self, data, **kwargs):
@@ -125,3 +132,133 @@ class InvoicePageSchema(PageSchema):
 
 class TaxListSchema(Schema):
     items = fields.List(fields.Nested(TaxSchema), required=True)
+
+
+# --- billing: what the issue-4 routes give (documentation of billing's answers) -----------
+
+def _money(description=""):
+    return fields.String(metadata={"description": description or "Rounded to the currency.",
+                                   "example": "1234.50"})
+
+
+class InvoiceTaxSchema(Schema):
+    tax_id = fields.String()
+    name = fields.String()
+    rate = fields.String(metadata={"description": "Percent."})
+    amount = _money("This tax summed over the lines.")
+
+
+class InvoicePaymentSchema(Schema):
+    payment_id = fields.String()
+    number = fields.String()
+    date = fields.Date()
+    mode = fields.String()
+    reference = fields.String()
+    amount = _money("What this payment paid of the invoice.")
+
+
+class InvoiceCreditSchema(Schema):
+    source = fields.String(validate=validate.OneOf(["credit_note", "payment", "retainer"]))
+    source_id = fields.String()
+    number = fields.String()
+    date = fields.Date()
+    amount = _money()
+
+
+class InvoiceDetailSchema(InvoiceSchema):
+    taxes = fields.List(fields.Nested(InvoiceTaxSchema))
+    payments = fields.List(fields.Nested(InvoicePaymentSchema))
+    credits = fields.List(fields.Nested(InvoiceCreditSchema))
+    comments = fields.List(fields.Nested(CommentSchema))
+
+
+class CommentListSchema(Schema):
+    items = fields.List(fields.Nested(CommentSchema), required=True)
+
+
+class CreditNotePageSchema(PageSchema):
+    items = fields.List(fields.Nested(CreditNoteSchema), required=True)
+
+
+class PaymentSummarySchema(Schema):
+    id = fields.String()
+    customer_id = fields.String()
+    number = fields.String(metadata={"example": "PAY-000001"})
+    date = fields.Date()
+    mode = fields.String()
+    reference = fields.String()
+    amount = _money()
+    unapplied = _money("What is not applied to any invoice (the customer's credit).")
+    currency = fields.String()
+    applies_to = fields.List(fields.String(validate=validate.OneOf(["invoice", "retainer"])))
+
+
+class PaymentPageSchema(PageSchema):
+    items = fields.List(fields.Nested(PaymentSummarySchema), required=True)
+
+
+class ReceiptApplicationSchema(Schema):
+    invoice_id = fields.String()
+    invoice_number = fields.String()
+    invoice_kind = fields.String()
+    invoice_date = fields.Date()
+    invoice_total = _money()
+    amount = _money("What the payment paid of this invoice.")
+
+
+class RefundSchema(Schema):
+    id = fields.String()
+    number = fields.String(metadata={"example": "RFD-000001"})
+    source = fields.String(validate=validate.OneOf(["credit_note", "payment", "retainer"]))
+    source_id = fields.String()
+    amount = _money()
+    currency = fields.String()
+    date = fields.Date()
+    mode = fields.String()
+    reference = fields.String()
+
+
+class CreditNoteApplicationSchema(Schema):
+    invoice_id = fields.String()
+    invoice_number = fields.String()
+    date = fields.Date()
+    amount = _money()
+
+
+class CreditNoteDetailSchema(CreditNoteSchema):
+    applications = fields.List(fields.Nested(CreditNoteApplicationSchema))
+    refunds = fields.List(fields.Nested(RefundSchema))
+
+
+class ReceiptSchema(PaymentSummarySchema):
+    applications = fields.List(fields.Nested(ReceiptApplicationSchema))
+    refunds = fields.List(fields.Nested(RefundSchema))
+
+
+class StatementMovementSchema(Schema):
+    date = fields.Date()
+    type = fields.String(validate=validate.OneOf(
+        ["invoice", "retainer_invoice", "payment", "credit_note", "refund",
+         "retainer_applied"]))
+    document_id = fields.String()
+    number = fields.String()
+    description = fields.String()
+    amount = _money()
+    effect = _money("What it does to the balance, signed: the invoice's total, minus a "
+                    "payment or credit note, plus a refund; 0 for retainer invoices and "
+                    "retainers applied, shown for information.")
+    balance = _money("The running balance after this movement.")
+
+
+class StatementSchema(Schema):
+    currency = fields.String()
+    start = fields.Date()
+    end = fields.Date()
+    opening_balance = _money()
+    invoiced = _money()
+    paid = _money("Payments less refunds.")
+    credited = _money()
+    closing_balance = _money("opening_balance + invoiced − paid − credited.")
+    movements = fields.List(fields.Nested(StatementMovementSchema))
+    next_cursor = fields.String(allow_none=True, metadata={
+        "description": "Pass it as cursor for the next page; null on the last one."})

@@ -55,7 +55,7 @@ def test_taxes_and_an_invoice_with_a_tax(api, customer):
         ("100.00", "21.00", "121.00", "121.00", "draft", "EUR")
     assert invoice["number"] == "INV-000001"
     fetched = api.get(f"/invoices/{invoice['id']}").json
-    assert {k: v for k, v in fetched.items() if k != "lines"} == \
+    assert {k: fetched[k] for k in invoice if k != "lines"} == \
         {k: v for k, v in invoice.items() if k != "lines"}
     assert fetched["lines"][0]["tax_amount"] == "21.00"
 
@@ -195,3 +195,32 @@ def test_another_organization_cannot_apply_credit_for_this_customer(app, client,
         "amount": "1.00"}), 404, "customer_not_found")
     _error(other.post("/credit-notes", json={"customer_id": customer["id"], "date": DATE,
                                              "line_items": [LINE]}), 404, "customer_not_found")
+
+
+
+def test_openapi_has_the_billing_reads(client):
+    document = client.get("/api/v1/openapi.json").json
+    paths, schemas = document["paths"], document["components"]["schemas"]
+    operations = {
+        ("/credit-notes", "get"): "CreditNotePage",
+        ("/credit-notes/{credit_note_id}", "get"): "CreditNoteDetail",
+        ("/payments", "get"): "PaymentPage",
+        ("/payments/{payment_id}", "get"): "Receipt",
+        ("/invoices/{invoice_id}", "get"): "InvoiceDetail",
+        ("/customers/{customer_id}/statement", "get"): "Statement",
+    }
+    for (path, method), schema in operations.items():
+        responses = paths[f"/api/v1{path}"][method]["responses"]
+        assert responses["200"]["content"]["application/json"]["schema"] == {
+            "$ref": f"#/components/schemas/{schema}"}, path
+        assert "404" in responses or "{" not in path, path
+
+    def query(path):
+        return {p["name"] for p in paths[f"/api/v1{path}"]["get"]["parameters"]
+                if p.get("in") == "query"}
+    assert query("/payments") == {"customer_id", "kind", "sort", "order", "page", "per_page"}
+    assert query("/credit-notes") == {"customer_id", "page", "per_page"}
+    assert query("/customers/{customer_id}/statement") == {"start", "end", "cursor", "limit"}
+    assert {"taxes", "payments", "credits", "comments", "first_viewed_at"} <= \
+        set(schemas["InvoiceDetail"]["properties"])
+    assert {"applications", "refunds"} <= set(schemas["Receipt"]["properties"])

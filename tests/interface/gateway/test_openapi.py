@@ -42,7 +42,8 @@ def test_document_is_openapi_3_and_every_route_is_in_it(app, client):
     assert ("/api/v1/feed/{entry_id}/read", "post") in routes
     assert ("/api/v1/customers/{customer_id}/contacts/{contact_id}/reviews", "get") in routes
     assert ("/api/v1/invoices/{invoice_id}/send", "post") in routes
-    assert len(routes) == 46
+    assert ("/api/v1/customers/{customer_id}/statement", "get") in routes
+    assert len(routes) == 51
 
 
 def test_schemas_security_and_errors(client):
@@ -74,7 +75,7 @@ def test_schemas_security_and_errors(client):
         "$ref": "#/components/schemas/LineInput"}
     invoices = document["paths"]["/api/v1/invoices"]["get"]
     assert {p["name"] for p in invoices["parameters"] if p["in"] == "query"} == \
-        {"customer_id", "kind", "status", "page", "per_page"}
+        {"customer_id", "kind", "status", "sort", "order", "page", "per_page"}
 
     error = schemas["Error"]
     assert error["required"] == ["error"]

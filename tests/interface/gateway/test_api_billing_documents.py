@@ -1,0 +1,103 @@
+"""The staff API's billing reads: credit notes and payments listed and read (receipts),
+invoice detail, invoice order and the customer's first view."""
+import pytest
+
+from gateway.rpc_access import process_pool
+
+from .billing_api import (DATE, LATER, LINE, created, credit_note, error, payment,
+                          sent_invoice)
+from .conftest import create_customer
+
+
+@pytest.fixture
+def customer(api):
+    return create_customer(api)
+
+
+def test_credit_notes_listed_by_customer_and_read(api, customer):
+    second_customer = create_customer(api, "Bodegas Sur")
+    first = created(credit_note(api, customer))
+    response = credit_note(api, second_customer, line_items=[{**LINE, "quantity": "1"}])
+    second = created(response)
+    assert response.headers["Location"].endswith(f"/api/v1/credit-notes/{second['id']}")
+    page = api.get("/credit-notes", query_string={"per_page": 1}).json
+    assert set(page) == {"items", "total", "page", "per_page", "pages"}
+    assert (page["total"], page["pages"], len(page["items"])) == (2, 2, 1)
+    mine = api.get("/credit-notes", query_string={"customer_id": customer["id"]}).json
+    assert [n["id"] for n in mine["items"]] == [first["id"]]
+    read = api.get(f"/credit-notes/{first['id']}")
+    assert read.status_code == 200
+    assert (read.json["number"], read.json["total"], read.json["remaining"]) == \
+        (first["number"], "100.00", "100.00")
+    assert read.json["lines"][0]["name"] == LINE["name"]
+    error(api.get("/credit-notes/00000000-0000-0000-0000-000000000000"), 404,
+          "credit_note_not_found")
+
+
+def test_payments_listed_filtered_sorted_and_read_as_receipts(api, customer):
+    target = sent_invoice(api, customer)
+    retainer = sent_invoice(api, customer, kind="retainer")
+    on_invoice = created(payment(api, customer, "30.00", [(target["id"], "30.00")]))
+    on_retainer = created(payment(api, customer, "80.00", [(retainer["id"], "80.00")],
+                                  reference="TR-7"))
+    assert on_invoice["number"] == "PAY-000001" and on_retainer["number"] == "PAY-000002"
+
+    page = api.get("/payments", query_string={"sort": "amount", "order": "asc"}).json
+    assert [p["id"] for p in page["items"]] == [on_invoice["id"], on_retainer["id"]]
+    assert page["total"] == 2
+    summary = page["items"][1]
+    assert (summary["amount"], summary["unapplied"], summary["currency"],
+            summary["applies_to"], summary["reference"]) == \
+        ("80.00", "0.00", "EUR", ["retainer"], "TR-7")
+    kinds = {kind: [p["id"] for p in api.get("/payments", query_string={"kind": kind})
+                    .json["items"]] for kind in ("invoice", "retainer")}
+    assert kinds == {"invoice": [on_invoice["id"]], "retainer": [on_retainer["id"]]}
+
+    receipt = api.get(f"/payments/{on_invoice['id']}")
+    assert receipt.status_code == 200
+    assert receipt.json["number"] == "PAY-000001"
+    assert receipt.json["applications"] == [{
+        "invoice_id": target["id"], "invoice_number": target["number"],
+        "invoice_kind": "invoice", "invoice_date": DATE, "invoice_total": "100.00",
+        "amount": "30.00"}]
+    assert receipt.json["refunds"] == []
+    error(api.get("/payments/00000000-0000-0000-0000-000000000000"), 404, "payment_not_found")
+
+
+def test_invoices_sorted_and_the_customers_first_view(app, org, api, customer):
+    small = sent_invoice(api, customer, line_items=[{**LINE, "quantity": "1"}])
+    large = sent_invoice(api, customer, date=LATER, line_items=[{**LINE, "quantity": "5"}])
+    by_total = api.get("/invoices", query_string={"sort": "total", "order": "asc"}).json
+    assert [i["id"] for i in by_total["items"]] == [small["id"], large["id"]]
+    by_date = api.get("/invoices", query_string={"sort": "date", "order": "desc"}).json
+    assert [i["id"] for i in by_date["items"]] == [large["id"], small["id"]]
+
+    assert api.get(f"/invoices/{small['id']}").json["first_viewed_at"] is None
+    process_pool(app).call("billing", "mark_invoice_viewed", org["id"], customer["id"],
+                           small["id"])
+    viewed = api.get(f"/invoices/{small['id']}").json
+    assert viewed["first_viewed_at"] and viewed["status"] == "viewed"
+    listed = {i["id"]: i for i in api.get("/invoices").json["items"]}
+    assert listed[small["id"]]["first_viewed_at"] == viewed["first_viewed_at"]
+    assert listed[large["id"]]["first_viewed_at"] is None
+
+
+def test_invoice_detail_sums_taxes_and_lists_payments_and_credits(api, customer):
+    tax = created(api.post("/taxes", json={"name": "IVA", "rate": "21"}))
+    target = sent_invoice(api, customer, line_items=[{**LINE, "tax_id": tax["id"]},
+                                                     {**LINE, "tax_id": tax["id"]}])
+    assert target["total"] == "242.00"
+    paid = created(payment(api, customer, "42.00", [(target["id"], "42.00")], reference="R1"))
+    note = created(credit_note(api, customer))
+    created(api.post("/credits/apply", json={
+        "customer_id": customer["id"], "credit_note_id": note["id"],
+        "invoice_id": target["id"], "amount": "100.00"}))
+    detail = api.get(f"/invoices/{target['id']}").json
+    assert detail["taxes"] == [{"tax_id": tax["id"], "name": "IVA", "rate": "21",
+                                "amount": "42.00"}]
+    assert [(p["payment_id"], p["number"], p["amount"], p["reference"])
+            for p in detail["payments"]] == [(paid["id"], "PAY-000001", "42.00", "R1")]
+    assert [(c["source"], c["source_id"], c["number"], c["amount"])
+            for c in detail["credits"]] == [("credit_note", note["id"], note["number"],
+                                             "100.00")]
+    assert detail["balance"] == "100.00"
