@@ -1,11 +1,19 @@
 """The benchmark's own pieces: same server settings for both pages, honest counting."""
+import datetime
 import http.server
+import os
+import random
+import subprocess
 import threading
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import JSON, Column, MetaData, String, Table
 
-from bench import load, web
+from billing import models as billing_models
+from billing.models import CreditApplication, CreditNote, Invoice, Payment, PaymentApplication
+from bench import bulk, dataset, ledger, load, run, statement, web
 from bench.hello_app import app as hello_app
 from bench.stats import Latency, ratio, table
 from deploy import procfile
@@ -88,3 +96,111 @@ def test_python_load_counts_every_request_and_refuses_redirects(site):
     assert result.requests == 40 and result.per_second > 0
     with pytest.raises(RuntimeError, match="HTTP 302"):
         load.run("python", site, {}, 8, 2, 1.0)
+
+
+def test_python_load_sends_each_request_as_one_of_several_browsers(site):
+    logged_in = [{"session": "yes"}, {"session": "yes", "lang": "es"}]
+    assert load.run("python", site, logged_in, 30, 3, 1.0).requests == 30
+    with pytest.raises(RuntimeError, match="HTTP 302"):  # one of them is not logged in
+        load.run("python", site, logged_in + [{"session": "no"}] * 8, 60, 3, 1.0)
+
+
+def test_wrk_script_picks_one_cookie_header_per_request():
+    script = load.wrk_script(["portal_session=abc", "portal_session=d-e_f"])
+    assert '"portal_session=abc",\n  "portal_session=d-e_f"' in script
+    assert "function request()" in script and "math.random(#cookies)" in script
+
+
+def test_sections_and_sizes_options():
+    args = run.parse_args([])
+    assert args.only == ["rpc", "dashboard", "statement"]
+    assert (args.customers, args.invoices, args.statement_sizes) == (1000, 50, [10_000, 100_000])
+    args = run.parse_args(["--only", "dashboard,statement", "--statement-sizes", "500,50",
+                           "--customers", "20"])
+    assert args.only == ["dashboard", "statement"] and args.statement_sizes == [50, 500]
+    assert run.parse_args(["--skip-web"]).only == ["rpc"]
+    for wrong in (["--only", "rpc,nothing"], ["--statement-sizes", "10"],
+                  ["--statement-sizes", "a,b"]):
+        with pytest.raises(SystemExit):
+            run.parse_args(wrong)
+
+
+def test_copy_text_format_escapes_and_nulls():
+    table = Table("t", MetaData(), Column("note", String), Column("data", JSON))
+    note, data = table.c.note, table.c.data
+    assert bulk._text(None, note) == "\\N"
+    assert bulk._text("a\tb\nc\\d", note) == "a\\tb\\nc\\\\d"
+    assert bulk._text({"k": [1]}, data) == '{"k": [1]}'
+    assert bulk._text(True, note) == "t" and bulk._text(Decimal("1.50"), note) == "1.50"
+    stamp = datetime.datetime(2026, 1, 2, 3, 4, tzinfo=datetime.timezone.utc)
+    assert bulk._text(stamp, note) == "2026-01-02T03:04:00+00:00"
+    with pytest.raises(ValueError, match="naive"):
+        bulk._text(datetime.datetime(2026, 1, 2), note)
+
+
+def _sum(rows, key="amount"):
+    return sum((row[key] for row in rows), Decimal(0))
+
+
+def test_loaded_customer_ledgers_keep_billings_invariants():
+    book = ledger.Ledger("org-1")
+    today = datetime.date(2026, 11, 27)
+    rng = random.Random(3)
+    for n in range(30):
+        dataset.customer_invoices(book, f"customer-{n}", 50, today, rng)
+    invoices = book.tables[Invoice.__table__]
+    payment_apps = book.tables[PaymentApplication.__table__]
+    credit_apps = book.tables[CreditApplication.__table__]
+    statuses = {row["status"] for row in invoices}
+    assert {"draft", "void", "sent", "viewed", "partially_paid", "paid"} <= statuses
+    assert any(r["status"] in ("sent", "viewed") and r["due_date"] < today for r in invoices)
+    assert {r["kind"] for r in invoices} == {"invoice", "retainer"}
+    assert {r["source"] for r in credit_apps} == {"credit_note", "payment", "retainer"}
+    for invoice in invoices:
+        settled = (_sum(a for a in payment_apps if a["invoice_id"] == invoice["id"])
+                   + _sum(a for a in credit_apps if a["invoice_id"] == invoice["id"]))
+        if invoice["status"] == "void":
+            continue
+        assert invoice["total"] == invoice["subtotal"] + invoice["tax_total"]
+        assert invoice["balance"] == invoice["total"] - settled >= 0
+        expected = {Decimal(0): ("sent", "viewed", "draft"), invoice["total"]: ("paid",)}
+        assert invoice["status"] in expected.get(settled, ("partially_paid",))
+        if invoice["kind"] == "retainer":
+            drawn = _sum(a for a in credit_apps if a["retainer_invoice_id"] == invoice["id"])
+            assert invoice["retainer_available"] == settled - drawn
+    for payment in book.tables[Payment.__table__]:
+        applied = (_sum(a for a in payment_apps if a["payment_id"] == payment["id"])
+                   + _sum(a for a in credit_apps if a["payment_id"] == payment["id"]))
+        assert payment["unapplied"] == payment["amount"] - applied >= 0
+    numbers = [row["number"] for row in invoices]
+    assert len(set(numbers)) == len(numbers) and "INV-000001" in numbers
+
+
+def test_statement_history_has_the_movements_asked_for_in_date_order():
+    book = ledger.Ledger("org-1")
+    today = datetime.date(2026, 11, 27)
+    made = dataset.statement_history(book, "customer-1", 3_000, 4, today, random.Random(5))
+    assert made["movements"] == book.movements == 3_000
+    assert made["start"] == today - datetime.timedelta(days=365 * 4) and made["end"] == today
+    invoices = book.tables[Invoice.__table__]
+    refunds = (book.tables.get(billing_models.Refund.__table__, [])
+               if hasattr(billing_models, "Refund") else [])
+    shown = (len(invoices) + len(book.tables[Payment.__table__])
+             + len(book.tables[CreditNote.__table__]) + len(refunds)
+             + sum(1 for a in book.tables[CreditApplication.__table__]
+                   if a["source"] == "retainer"))
+    assert shown == 3_000
+    assert all(made["start"] <= row["date"] <= today for row in invoices)
+    assert {"retainer"} < {row["kind"] for row in invoices}
+
+
+def test_gateway_memory_is_read_from_proc():
+    own = os.getpid()
+    assert statement.status_kib(own, "VmRSS") > 1000
+    assert statement.status_kib(own, "VmHWM") >= statement.status_kib(own, "VmRSS") // 2
+    child = subprocess.Popen(["sleep", "5"])
+    try:
+        assert child.pid in statement.worker_pids(own)
+    finally:
+        child.kill()
+        child.wait()
