@@ -4,7 +4,7 @@ from portal_common.health import HealthRpc
 from portal_common.rpc import rpc
 
 from . import operations as ops
-from . import comments, reads, statement
+from . import comments, idempotency, reads, statement
 from .dependencies import billing_database
 from .models import Outbox, ProcessedEvent
 from .schemas import (CommentSchema, CreditApplicationSchema, CreditNoteSchema, InvoiceSchema,
@@ -30,12 +30,17 @@ class BillingService(HealthRpc, OutboxRelay):
         self.db.commit()
         self.relay_outbox()
 
+    def _create(self, operation, organization_id, idempotency_key, request, act):
+        """Run a create once per idempotency key (see idempotency.py) and commit it."""
+        return idempotency.once(self.db, organization_id, operation, idempotency_key, request,
+                                act, self._commit)
+
     # taxes
     @rpc
-    def create_tax(self, organization_id, data):
-        tax = ops.create_tax(self.db, organization_id, data)
-        self._commit()
-        return tax_schema.dump(tax)
+    def create_tax(self, organization_id, data, idempotency_key=None):
+        return self._create("create_tax", organization_id, idempotency_key, data,
+                            lambda: tax_schema.dump(ops.create_tax(self.db, organization_id,
+                                                                   data)))
 
     @rpc
     def list_taxes(self, organization_id):
@@ -43,10 +48,10 @@ class BillingService(HealthRpc, OutboxRelay):
 
     # invoices and retainer invoices
     @rpc
-    def create_invoice(self, organization_id, data):
-        invoice = ops.create_invoice(self.db, organization_id, data)
-        self._commit()
-        return invoice_schema.dump(invoice)
+    def create_invoice(self, organization_id, data, idempotency_key=None):
+        return self._create("create_invoice", organization_id, idempotency_key, data,
+                            lambda: invoice_schema.dump(ops.create_invoice(
+                                self.db, organization_id, data)))
 
     @rpc
     def get_invoice(self, organization_id, invoice_id, customer_id=None):
@@ -110,28 +115,30 @@ class BillingService(HealthRpc, OutboxRelay):
 
     # credit notes, payments, applications
     @rpc
-    def create_credit_note(self, organization_id, data):
-        note = ops.create_credit_note(self.db, organization_id, data)
-        self._commit()
-        return credit_note_schema.dump(note)
+    def create_credit_note(self, organization_id, data, idempotency_key=None):
+        return self._create("create_credit_note", organization_id, idempotency_key, data,
+                            lambda: credit_note_schema.dump(ops.create_credit_note(
+                                self.db, organization_id, data)))
 
     @rpc
-    def record_payment(self, organization_id, data):
-        payment = ops.record_payment(self.db, organization_id, data)
-        self._commit()
-        return payment_schema.dump(payment)
+    def record_payment(self, organization_id, data, idempotency_key=None):
+        return self._create("record_payment", organization_id, idempotency_key, data,
+                            lambda: payment_schema.dump(ops.record_payment(
+                                self.db, organization_id, data)))
 
     @rpc
-    def apply_credit(self, organization_id, customer_id, data):
-        application = ops.apply_credit(self.db, organization_id, customer_id, data)
-        self._commit()
-        return application_schema.dump(application)
+    def apply_credit(self, organization_id, customer_id, data, idempotency_key=None):
+        return self._create("apply_credit", organization_id, idempotency_key,
+                            [customer_id, data],
+                            lambda: application_schema.dump(ops.apply_credit(
+                                self.db, organization_id, customer_id, data)))
 
     @rpc
-    def apply_retainer(self, organization_id, customer_id, data):
-        application = ops.apply_retainer(self.db, organization_id, customer_id, data)
-        self._commit()
-        return application_schema.dump(application)
+    def apply_retainer(self, organization_id, customer_id, data, idempotency_key=None):
+        return self._create("apply_retainer", organization_id, idempotency_key,
+                            [customer_id, data],
+                            lambda: application_schema.dump(ops.apply_retainer(
+                                self.db, organization_id, customer_id, data)))
 
     @rpc
     def credit_note_page(self, organization_id, query=None):

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from billing import operations as ops
 from billing.models import Base
+from tests.support.postgres import create_databases, drop_databases
 
 ORG = "00000000-0000-0000-0000-00000000000a"
 OTHER_ORG = "00000000-0000-0000-0000-00000000000b"
@@ -49,11 +50,20 @@ def sent_invoice(session, *lines, org=ORG, **extra):
     return invoice
 
 
+@pytest.fixture(scope="session")
+def billing_pg_url():
+    """A migrated PostgreSQL billing database of its own for these tests (not the one the
+    interface tests' services use: its outbox rows would be relayed to their sinks)."""
+    urls = create_databases(["billing"])
+    yield urls["billing"]
+    drop_databases(urls)
+
+
 @pytest.fixture
-def pg_session(database_urls):
-    """A session on this run's migrated PostgreSQL billing database (shared by the run's
-    tests: each test works in its own organization, ``pg_org``)."""
-    engine = create_engine(database_urls["billing"])
+def pg_session(billing_pg_url):
+    """A session on that database, shared by the run's tests: each works in its own
+    organization, ``pg_org``."""
+    engine = create_engine(billing_pg_url)
     with Session(engine, expire_on_commit=False) as session:
         yield session
     engine.dispose()
