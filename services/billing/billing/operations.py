@@ -98,7 +98,7 @@ def default_tax(session, organization_id: str) -> Tax | None:
 
 # --- documents -------------------------------------------------------------------
 
-def _build_lines(session, organization_id: str, currency: str, line_model, lines: list):
+def build_lines(session, organization_id: str, currency: str, line_model, lines: list):
     """Lines with their rounded amount and tax; refuses taxes of another organization."""
     taxes = {}
     built, subtotal, tax_total = [], ZERO, ZERO
@@ -148,7 +148,7 @@ def create_invoice(session, organization_id: str, data: dict) -> Invoice:
     values = load(schemas.InvoiceCreateSchema(), data)
     currency = values["currency"].upper()
     kind = values["kind"]
-    lines, subtotal, tax_total = _build_lines(session, organization_id, currency, InvoiceLine,
+    lines, subtotal, tax_total = build_lines(session, organization_id, currency, InvoiceLine,
                                               values["lines"])
     profile_id = _recurring_profile(session, organization_id, values)
     number = assign_number(session, Invoice, organization_id, kind, values["number"])
@@ -264,7 +264,7 @@ def update_invoice(session, organization_id: str, invoice_id: str, data: dict) -
     merged.update(data or {})
     values = load(schemas.InvoiceCreateSchema(), merged)
     currency = values["currency"].upper()
-    lines, subtotal, tax_total = _build_lines(session, organization_id, currency, InvoiceLine,
+    lines, subtotal, tax_total = build_lines(session, organization_id, currency, InvoiceLine,
                                               values["lines"])
     profile_id = invoice.recurring_profile_id
     if values["recurring_profile_id"] != profile_id:  # a deleted one may stay, not be chosen
@@ -340,7 +340,7 @@ def void_invoice(session, organization_id: str, invoice_id: str) -> Invoice:
 def create_credit_note(session, organization_id: str, data: dict) -> CreditNote:
     values = load(schemas.CreditNoteCreateSchema(), data)
     currency = values["currency"].upper()
-    lines, subtotal, tax_total = _build_lines(session, organization_id, currency,
+    lines, subtotal, tax_total = build_lines(session, organization_id, currency,
                                               CreditNoteLine, values["lines"])
     number = assign_number(session, CreditNote, organization_id, "credit_note",
                            values["number"])

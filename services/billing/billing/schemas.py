@@ -128,6 +128,38 @@ class CommentInputSchema(Schema):
             raise ValidationError("The comment is empty.", "body")
 
 
+class RecurringProfileCreateSchema(Schema):
+    customer_id = fields.String(required=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    frequency = fields.String(required=True, validate=validate.OneOf(
+        ["weekly", "monthly", "quarterly", "yearly"]))
+    start_date = fields.Date(required=True)
+    end_date = fields.Date(load_default=None, allow_none=True)
+    currency = CURRENCY
+    lines = fields.List(fields.Nested(LineInputSchema), required=True,
+                        validate=validate.Length(min=1))
+
+    @validates_schema
+    def _dates(self, data, **kwargs):
+        if data.get("end_date") and data.get("start_date") and \
+                data["end_date"] < data["start_date"]:
+            raise ValidationError("The end date cannot be before the start date.", "end_date")
+
+
+REFUND_SOURCES = ["credit_note", "payment", "retainer"]
+
+
+class RefundCreateSchema(Schema):
+    source = fields.String(required=True, validate=validate.OneOf(REFUND_SOURCES))
+    source_id = fields.String(required=True)
+    amount = _amount(required=True, validate=validate.Range(min=0, min_inclusive=False,
+                                                               error="Must be greater than 0."))
+    date = fields.Date(required=True)
+    mode = fields.String(required=True,
+                         validate=validate.OneOf(["cash", "cheque", "bank_transfer", "other"]))
+    reference = fields.String(load_default="", validate=validate.Length(max=100))
+
+
 STATUSES = ["draft", "sent", "viewed", "partially_paid", "paid", "void", "overdue"]
 
 
@@ -263,6 +295,20 @@ class InvoiceSummarySchema(Schema):
     def _status(self, invoice):
         from .operations import effective_status
         return effective_status(invoice)
+
+
+class RecurringProfileSchema(Schema):
+    id = fields.String()
+    customer_id = fields.String()
+    name = fields.String()
+    frequency = fields.String()
+    start_date = fields.Date()
+    end_date = fields.Date(allow_none=True)
+    currency = fields.String()
+    total = Money()
+    status = fields.String()
+    deleted_at = fields.DateTime(allow_none=True)
+    lines = fields.Raw()
 
 
 class CommentSchema(Schema):

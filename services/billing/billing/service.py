@@ -4,16 +4,17 @@ from portal_common.health import HealthRpc
 from portal_common.rpc import rpc
 
 from . import operations as ops
-from . import comments, idempotency, reads, statement
+from . import comments, idempotency, reads, recurring, refunds, statement
 from .dependencies import billing_database
 from .models import Outbox, ProcessedEvent
 from .schemas import (CommentSchema, CreditApplicationSchema, CreditNoteSchema, InvoiceSchema,
-                      InvoiceSummarySchema, PaymentSchema, TaxSchema)
+                      InvoiceSummarySchema, PaymentSchema, RecurringProfileSchema, TaxSchema)
 
 tax_schema = TaxSchema()
 invoice_schema = InvoiceSchema()
 summary_schema = InvoiceSummarySchema()
 comment_schema = CommentSchema()
+profile_schema = RecurringProfileSchema()
 credit_note_schema = CreditNoteSchema()
 payment_schema = PaymentSchema()
 application_schema = CreditApplicationSchema()
@@ -162,6 +163,38 @@ class BillingService(HealthRpc, OutboxRelay):
     def get_payment(self, organization_id, payment_id, customer_id=None):
         """Receipt: PaymentSummary + applications (with the invoices') + refunds."""
         return reads.receipt(self.db, organization_id, payment_id, customer_id)
+
+    @rpc
+    def record_refund(self, organization_id, customer_id, data, idempotency_key=None):
+        """Refund out of a credit note, a payment's unapplied part or a retainer."""
+        return self._create("record_refund", organization_id, idempotency_key,
+                            [customer_id, data],
+                            lambda: reads.refund_dump(refunds.record_refund(
+                                self.db, organization_id, customer_id, data)))
+
+    # recurring profiles
+    @rpc
+    def create_recurring_profile(self, organization_id, data, idempotency_key=None):
+        return self._create("create_recurring_profile", organization_id, idempotency_key,
+                            data, lambda: profile_schema.dump(
+                                recurring.create_recurring_profile(self.db, organization_id,
+                                                                   data)))
+
+    @rpc
+    def delete_recurring_profile(self, organization_id, profile_id):
+        profile = recurring.delete_recurring_profile(self.db, organization_id, profile_id)
+        self._commit()
+        return profile_schema.dump(profile)
+
+    @rpc
+    def list_recurring_profiles(self, organization_id, customer_id=None):
+        return profile_schema.dump(recurring.list_recurring_profiles(
+            self.db, organization_id, customer_id), many=True)
+
+    @rpc
+    def get_recurring_profile(self, organization_id, profile_id):
+        return profile_schema.dump(recurring.get_recurring_profile(self.db, organization_id,
+                                                                   profile_id))
 
     # read models
     @rpc

@@ -78,3 +78,51 @@ def test_portal_lists_and_opens_only_its_visible_invoices(billing, org):
     assert billing.payment_page(org, {"customer_id": OTHER_CUSTOMER})["total"] == 0
     assert billing.list_invoice_page(org, {"sort": "number", "order": "asc"})["items"][0][
         "number"] == overdue["number"]
+
+
+def test_comments_refunds_profiles_and_statement_over_rpc(billing, org):
+    from billing.exceptions import StatementRangeInvalid
+
+    profile = billing.create_recurring_profile(org, {
+        "customer_id": CUSTOMER, "name": "Hosting", "frequency": "yearly",
+        "start_date": "2026-01-01", "currency": "EUR",
+        "lines": [{"name": "Hosting", "quantity": "1", "rate": "120.00"}]}, "p-1")
+    assert (profile["total"], profile["status"]) == ("120.00", "active")
+    sent = invoice(billing, org, "120.00", recurring_profile_id=profile["id"],
+                   payment_gateways=["stripe"])
+    assert billing.delete_recurring_profile(org, profile["id"])["status"] == "deleted"
+    assert billing.get_invoice(org, sent["id"])["recurring_profile_deleted"] is True
+    assert billing.list_recurring_profiles(org, CUSTOMER)[0]["deleted_at"] is not None
+
+    comment = billing.add_invoice_comment(org, sent["id"], {"body": "Gracias",
+                                                            "author_name": "Ana"}, CUSTOMER)
+    assert (comment["author_type"], comment["show_in_portal"]) == ("customer", True)
+    billing.add_invoice_comment(org, sent["id"], {"body": "internal"})
+    assert [c["body"] for c in billing.list_invoice_comments(org, sent["id"], CUSTOMER)] \
+        == ["Gracias"]
+    assert len(billing.get_invoice(org, sent["id"])["comments"]) == 2
+
+    payment = billing.record_payment(org, {
+        "customer_id": CUSTOMER, "amount": "150.00", "currency": "EUR", "date": "2026-11-10",
+        "mode": "cash", "applications": [{"invoice_id": sent["id"], "amount": "120.00"}]})
+    refund = billing.record_refund(org, CUSTOMER, {
+        "source": "payment", "source_id": payment["id"], "amount": "30.00",
+        "date": "2026-11-11", "mode": "cash"}, "r-1")
+    assert billing.record_refund(org, CUSTOMER, {
+        "source": "payment", "source_id": payment["id"], "amount": "30.00",
+        "date": "2026-11-11", "mode": "cash"}, "r-1") == refund  # replayed, not refunded twice
+    assert billing.get_payment(org, payment["id"])["unapplied"] == "0.00"
+
+    page = billing.statement_page(org, CUSTOMER, {"start": "2026-11-01", "end": "2026-11-30",
+                                                  "currency": "EUR", "limit": 2})
+    assert (page["opening_balance"], page["invoiced"], page["paid"], page["closing_balance"]) \
+        == ("0.00", "120.00", "120.00", "0.00")
+    rest = billing.statement_page(org, CUSTOMER, {"start": "2026-11-01", "end": "2026-11-30",
+                                                  "currency": "EUR",
+                                                  "cursor": page["next_cursor"]})
+    assert [m["type"] for m in page["movements"] + rest["movements"]] == [
+        "invoice", "payment", "refund"]
+    assert rest["movements"][-1]["balance"] == "0.00" and rest["next_cursor"] is None
+    with pytest.raises(StatementRangeInvalid):
+        billing.statement_page(org, CUSTOMER, {"start": "2026-11-30", "end": "2026-11-01",
+                                               "currency": "EUR"})
