@@ -3,8 +3,16 @@
 A body's ``customer_id`` is checked with identity first (``get_customer``), so another
 organization's customer is a 404 before billing is asked anything. The currency of a
 document or payment is the customer's unless the body gives one.
+
+Every POST that creates something takes an ``Idempotency-Key`` header: billing keeps the
+first answer under that key, so a client that retries after a lost response gets the same
+status and body instead of a second invoice or payment (and a 409 if it reuses the key for
+different data).
 """
+from flask import request
+
 from billing.schemas import TaxCreateSchema
+from portal_common.errors import ValidationFailed
 
 from ..rpc_access import get_rpc
 from . import bp
@@ -13,6 +21,19 @@ from .bodies import validated_body
 from .docs import operation
 
 TAGS = ("billing",)
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+
+
+def idempotency_key() -> str | None:
+    """The request's ``Idempotency-Key`` (1..255 characters), or None without one."""
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if key is None:
+        return None
+    if not key.strip() or len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+        raise ValidationFailed("The Idempotency-Key header is not valid.", {
+            IDEMPOTENCY_HEADER: [f"Give 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} characters."]})
+    return key
 
 
 def customer(customer_id: str) -> dict:
@@ -34,10 +55,11 @@ def document(data: dict, customer: dict | None) -> dict:
 
 @bp.post("/taxes")
 @operation("Create a tax (a rate in percent)", tags=TAGS, body="TaxCreate",
-           responses={201: "Tax"})
+           responses={201: "Tax"}, headers=(IDEMPOTENCY_HEADER,), errors=(409,))
 def create_tax():
+    key = idempotency_key()
     data = validated_body(TaxCreateSchema())
-    return get_rpc().billing.create_tax(organization_id(), data), 201
+    return get_rpc().billing.create_tax(organization_id(), data, idempotency_key=key), 201
 
 
 @bp.get("/taxes")

@@ -6,7 +6,7 @@ from billing.schemas import CreditNoteQuerySchema
 from ..rpc_access import get_rpc
 from . import bp
 from .auth import organization_id
-from .billing import TAGS, customer, document
+from .billing import IDEMPOTENCY_HEADER, TAGS, customer, document, idempotency_key
 from .bodies import validated_body, validated_query
 from .docs import operation
 from .schemas import CreditNoteBodySchema
@@ -14,11 +14,13 @@ from .schemas import CreditNoteBodySchema
 
 @bp.post("/credit-notes")
 @operation("Create a credit note", tags=TAGS, body="CreditNoteBody",
-           responses={201: "CreditNote"}, errors=(404, 409))
+           responses={201: "CreditNote"}, headers=(IDEMPOTENCY_HEADER,), errors=(404, 409))
 def create_credit_note():
+    key = idempotency_key()
     data = validated_body(CreditNoteBodySchema())
     owner = customer(data["customer_id"])
-    note = get_rpc().billing.create_credit_note(organization_id(), document(data, owner))
+    note = get_rpc().billing.create_credit_note(organization_id(), document(data, owner),
+                                                idempotency_key=key)
     return note, 201, {"Location": url_for(".get_credit_note", credit_note_id=note["id"])}
 
 

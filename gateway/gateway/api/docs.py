@@ -70,6 +70,7 @@ COMPONENTS = {
     "RetainerApplyBody": schemas.RetainerApplyBodySchema,
     "CreditApplication": CreditApplicationSchema,
     "Comment": CommentSchema,
+    "CommentBody": schemas.CommentBodySchema,
     "CommentList": schemas.CommentListSchema,
     "InvoiceTax": schemas.InvoiceTaxSchema,
     "InvoicePayment": schemas.InvoicePaymentSchema,
@@ -107,19 +108,32 @@ ERROR_RESPONSES = {
 }
 
 
+# Request headers a view may take besides Authorization: header name → parameter component.
+HEADERS = {
+    "Idempotency-Key": ("IdempotencyKey", {
+        "required": False, "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+        "description": "Any unique string (a UUID, say). Sent again with the same body, the "
+                       "first answer is given again and nothing is created twice; with "
+                       "another body it is 409 idempotency_key_reused. Longer than 255 "
+                       "characters or empty: 400."}),
+}
+
+
 def operation(summary: str, *, tags: tuple, responses: dict, body: str | None = None,
               query: str | None = None, errors: tuple = (), public: bool = False,
-              description: str = ""):
+              description: str = "", headers: tuple = ()):
     """Describe a view for the OpenAPI document.
 
     ``responses`` maps status → component name (or None for no body); ``body`` and
-    ``query`` name components; ``errors`` adds error statuses beyond the usual ones.
+    ``query`` name components; ``errors`` adds error statuses beyond the usual ones;
+    ``headers`` names request headers of :data:`HEADERS`.
     """
 
     def decorate(view):
         view.openapi = {"summary": summary, "tags": list(tags), "responses": responses,
                         "body": body, "query": query, "errors": tuple(errors),
-                        "public": public, "description": description}
+                        "public": public, "description": description,
+                        "headers": tuple(headers)}
         return view
 
     return decorate
@@ -146,6 +160,7 @@ def _operation(endpoint: str, meta: dict, path_args: list) -> dict:
                          "schema": {"type": "string"}} for arg in path_args]
     if meta["query"]:
         op["parameters"].append({"in": "query", "schema": QUERIES[meta["query"]]})
+    op["parameters"] += [HEADERS[header][0] for header in meta["headers"]]
     for status, name in meta["responses"].items():
         op["responses"][str(status)] = {"description": meta["summary"] if status < 300
                                         else ERROR_RESPONSES.get(status, ""),
@@ -156,7 +171,7 @@ def _operation(endpoint: str, meta: dict, path_args: list) -> dict:
     if meta["body"]:
         op["requestBody"] = {"required": True, **_json(meta["body"])}
         errors |= {400, 413, 415}
-    if meta["query"]:
+    if meta["query"] or meta["headers"]:
         errors.add(400)
     if path_args:
         errors.add(404)
@@ -182,6 +197,8 @@ def build_spec(app, blueprints=("api", "health")) -> dict:
         spec.components.schema(name, schema=schema)
     for status, text in ERROR_RESPONSES.items():
         spec.components.response(f"E{status}", {"description": text, **_json("Error")})
+    for header, (component_id, parameter) in HEADERS.items():
+        spec.components.parameter(component_id, "header", {"name": header, **parameter})
 
     paths: dict[str, dict] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):

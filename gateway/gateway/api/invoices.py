@@ -1,4 +1,5 @@
-"""Invoices and retainer invoices: create, list, read, change drafts, send, void."""
+"""Invoices and retainer invoices: create, list, read, change drafts, send, void; and the
+staff's comments on an invoice (shown in the portal only when ``show_in_portal``)."""
 from flask import url_for
 
 from billing.schemas import InvoiceListQuerySchema, LineInputSchema
@@ -6,21 +7,23 @@ from billing.schemas import InvoiceListQuerySchema, LineInputSchema
 from ..rpc_access import get_rpc
 from . import bp
 from .auth import organization_id
-from .billing import TAGS, customer, document
+from .billing import IDEMPOTENCY_HEADER, TAGS, customer, document, idempotency_key
 from .bodies import validated_body, validated_query
 from .docs import operation
-from .schemas import InvoiceBodySchema
+from .schemas import CommentBodySchema, InvoiceBodySchema
 
 LINE_FIELDS = tuple(LineInputSchema().fields)
 
 
 @bp.post("/invoices")
 @operation("Create a draft invoice (or retainer invoice)", tags=TAGS, body="InvoiceBody",
-           responses={201: "Invoice"}, errors=(404, 409))
+           responses={201: "Invoice"}, headers=(IDEMPOTENCY_HEADER,), errors=(404, 409))
 def create_invoice():
+    key = idempotency_key()
     data = validated_body(InvoiceBodySchema())
     owner = customer(data["customer_id"])
-    invoice = get_rpc().billing.create_invoice(organization_id(), document(data, owner))
+    invoice = get_rpc().billing.create_invoice(organization_id(), document(data, owner),
+                                               idempotency_key=key)
     return invoice, 201, {"Location": url_for(".get_invoice", invoice_id=invoice["id"])}
 
 
@@ -73,3 +76,23 @@ def send_invoice(invoice_id):
 def void_invoice(invoice_id):
     return get_rpc().billing.void_invoice(organization_id(), invoice_id)
 
+
+# --- comments ----------------------------------------------------------------------------
+
+@bp.post("/invoices/<invoice_id>/comments")
+@operation("Comment on an invoice as staff", tags=TAGS, body="CommentBody",
+           responses={201: "Comment"},
+           description="The customer sees it in the portal only if show_in_portal is true; "
+                       "author_name is 'Staff' unless given.")
+def add_invoice_comment(invoice_id):
+    data = validated_body(CommentBodySchema())
+    data.setdefault("author_name", "Staff")
+    data.setdefault("show_in_portal", False)
+    return get_rpc().billing.add_invoice_comment(organization_id(), invoice_id, data), 201
+
+
+@bp.get("/invoices/<invoice_id>/comments")
+@operation("An invoice's comments, the staff's and the customer's, oldest first", tags=TAGS,
+           responses={200: "CommentList"})
+def list_invoice_comments(invoice_id):
+    return {"items": get_rpc().billing.list_invoice_comments(organization_id(), invoice_id)}

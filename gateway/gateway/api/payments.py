@@ -6,7 +6,7 @@ from billing.schemas import PaymentQuerySchema
 from ..rpc_access import get_rpc
 from . import bp
 from .auth import organization_id
-from .billing import TAGS, customer, document
+from .billing import IDEMPOTENCY_HEADER, TAGS, customer, document, idempotency_key
 from .bodies import validated_body, validated_query
 from .docs import operation
 from .schemas import CreditApplyBodySchema, PaymentBodySchema, RetainerApplyBodySchema
@@ -14,11 +14,13 @@ from .schemas import CreditApplyBodySchema, PaymentBodySchema, RetainerApplyBody
 
 @bp.post("/payments")
 @operation("Record an offline payment, applied to invoices", tags=TAGS, body="PaymentBody",
-           responses={201: "Payment"}, errors=(404, 409))
+           responses={201: "Payment"}, headers=(IDEMPOTENCY_HEADER,), errors=(404, 409))
 def record_payment():
+    key = idempotency_key()
     data = validated_body(PaymentBodySchema())
     owner = customer(data["customer_id"])
-    payment = get_rpc().billing.record_payment(organization_id(), document(data, owner))
+    payment = get_rpc().billing.record_payment(organization_id(), document(data, owner),
+                                               idempotency_key=key)
     return payment, 201, {"Location": url_for(".get_payment", payment_id=payment["id"])}
 
 
@@ -42,18 +44,24 @@ def get_payment(payment_id):
 
 @bp.post("/credits/apply")
 @operation("Apply a credit note, or a payment's unapplied part, to an invoice", tags=TAGS,
-           body="CreditApplyBody", responses={201: "CreditApplication"}, errors=(404, 409))
+           body="CreditApplyBody", responses={201: "CreditApplication"},
+           headers=(IDEMPOTENCY_HEADER,), errors=(404, 409))
 def apply_credit():
+    key = idempotency_key()
     data = validated_body(CreditApplyBodySchema())
     customer_id = customer(data.pop("customer_id"))["id"]
-    return get_rpc().billing.apply_credit(organization_id(), customer_id, data), 201
+    return get_rpc().billing.apply_credit(organization_id(), customer_id, data,
+                                          idempotency_key=key), 201
 
 
 @bp.post("/retainers/apply")
 @operation("Draw on a paid retainer invoice for another invoice", tags=TAGS,
-           body="RetainerApplyBody", responses={201: "CreditApplication"}, errors=(404, 409))
+           body="RetainerApplyBody", responses={201: "CreditApplication"},
+           headers=(IDEMPOTENCY_HEADER,), errors=(404, 409))
 def apply_retainer():
+    key = idempotency_key()
     data = validated_body(RetainerApplyBodySchema())
     customer_id = customer(data.pop("customer_id"))["id"]
-    return get_rpc().billing.apply_retainer(organization_id(), customer_id, data), 201
+    return get_rpc().billing.apply_retainer(organization_id(), customer_id, data,
+                                            idempotency_key=key), 201
 

@@ -1,7 +1,8 @@
 """Shapes the API itself adds around the services' own schemas (identity.schemas etc.)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from billing.schemas import (PAYMENT_GATEWAYS, CommentSchema, CreditApplySchema,
+from billing.schemas import (PAYMENT_GATEWAYS, CommentInputSchema, CommentSchema,
+                             CreditApplySchema,
                              CreditNoteSchema, InvoiceSchema, LineInputSchema,
                              PaymentCreateSchema, RetainerApplySchema, TaxSchema)
 from identity.schemas import CustomerSchema, ReviewSchema
@@ -124,6 +125,12 @@ class CreditApplyBodySchema(CreditApplySchema):
 
 class RetainerApplyBodySchema(RetainerApplySchema):
     customer_id = fields.String(required=True)
+
+
+class CommentBodySchema(CommentInputSchema):
+    """billing's comment; the author is "Staff" unless named."""
+
+    author_name = fields.String(load_default="Staff", validate=validate.Length(min=1, max=200))
 
 
 class InvoicePageSchema(PageSchema):

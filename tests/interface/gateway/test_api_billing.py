@@ -208,6 +208,7 @@ def test_openapi_has_the_billing_reads(client):
         ("/payments/{payment_id}", "get"): "Receipt",
         ("/invoices/{invoice_id}", "get"): "InvoiceDetail",
         ("/customers/{customer_id}/statement", "get"): "Statement",
+        ("/invoices/{invoice_id}/comments", "get"): "CommentList",
     }
     for (path, method), schema in operations.items():
         responses = paths[f"/api/v1{path}"][method]["responses"]
@@ -224,3 +225,30 @@ def test_openapi_has_the_billing_reads(client):
     assert {"taxes", "payments", "credits", "comments", "first_viewed_at"} <= \
         set(schemas["InvoiceDetail"]["properties"])
     assert {"applications", "refunds"} <= set(schemas["Receipt"]["properties"])
+
+
+CREATING_POSTS = ("/taxes", "/invoices", "/credit-notes", "/payments", "/credits/apply",
+                  "/retainers/apply")
+
+
+def test_openapi_has_comments_and_the_idempotency_key(client):
+    document = client.get("/api/v1/openapi.json").json
+    paths, schemas = document["paths"], document["components"]["schemas"]
+    comment = paths["/api/v1/invoices/{invoice_id}/comments"]["post"]
+    assert comment["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/CommentBody"}
+    assert comment["responses"]["201"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Comment"}
+    assert set(schemas["CommentBody"]["properties"]) == {"body", "author_name",
+                                                         "show_in_portal"}
+
+    key = {"$ref": "#/components/parameters/IdempotencyKey"}
+    parameter = document["components"]["parameters"]["IdempotencyKey"]
+    assert (parameter["in"], parameter["name"], parameter["schema"]["maxLength"]) == \
+        ("header", "Idempotency-Key", 255)
+    for path in CREATING_POSTS:
+        post = paths[f"/api/v1{path}"]["post"]
+        assert key in post["parameters"], path
+        assert {"201", "400", "409"} <= set(post["responses"]), path
+    assert key not in comment["parameters"]
+    assert key not in paths["/api/v1/invoices/{invoice_id}/send"]["post"]["parameters"]

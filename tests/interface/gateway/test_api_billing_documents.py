@@ -1,5 +1,5 @@
-"""The staff API's billing reads: credit notes and payments listed and read (receipts),
-invoice detail, invoice order and the customer's first view."""
+"""The staff API's billing reads and comments: credit notes and payments listed and read
+(receipts), invoice detail, staff comments, invoice order and the customer's first view."""
 import pytest
 
 from gateway.rpc_access import process_pool
@@ -62,6 +62,33 @@ def test_payments_listed_filtered_sorted_and_read_as_receipts(api, customer):
         "amount": "30.00"}]
     assert receipt.json["refunds"] == []
     error(api.get("/payments/00000000-0000-0000-0000-000000000000"), 404, "payment_not_found")
+
+
+def test_staff_comments_and_what_the_portal_shows(app, org, api, customer):
+    target = sent_invoice(api, customer)
+    internal = api.post(f"/invoices/{target['id']}/comments", json={"body": "Llamar el lunes"})
+    assert internal.status_code == 201, internal.json
+    assert {k: internal.json[k] for k in ("invoice_id", "author_type", "author_name", "body",
+                                          "show_in_portal")} == {
+        "invoice_id": target["id"], "author_type": "staff", "author_name": "Staff",
+        "body": "Llamar el lunes", "show_in_portal": False}
+    shown = created(api.post(f"/invoices/{target['id']}/comments", json={
+        "body": "Gracias por su pedido", "author_name": "Ana", "show_in_portal": True}))
+    assert shown["author_name"] == "Ana"
+
+    listed = api.get(f"/invoices/{target['id']}/comments")
+    assert listed.status_code == 200
+    assert [c["id"] for c in listed.json["items"]] == [internal.json["id"], shown["id"]]
+    assert [c["id"] for c in api.get(f"/invoices/{target['id']}").json["comments"]] == \
+        [internal.json["id"], shown["id"]]
+    as_customer = process_pool(app).call("billing", "get_invoice", org["id"], target["id"],
+                                         customer_id=customer["id"])
+    assert [c["id"] for c in as_customer["comments"]] == [shown["id"]]
+
+    details = error(api.post(f"/invoices/{target['id']}/comments", json={
+        "body": "", "show_in_portal": "maybe"}), 400, "validation_failed")["details"]
+    assert set(details) == {"body", "show_in_portal"}
+    assert len(api.get(f"/invoices/{target['id']}/comments").json["items"]) == 2
 
 
 def test_invoices_sorted_and_the_customers_first_view(app, org, api, customer):

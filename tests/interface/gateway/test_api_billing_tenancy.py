@@ -20,6 +20,7 @@ def owner(api):
     created(payment(api, customer, "100.00", [(retainer["id"], "100.00")]))
     paid = created(payment(api, customer, "50.00", [(sent["id"], "20.00")]))
     note = created(credit_note(api, customer))
+    created(api.post(f"/invoices/{sent['id']}/comments", json={"body": "Revisado"}))
     return SimpleNamespace(customer=customer, tax=tax, sent=sent, draft=draft,
                            retainer=retainer, payment=paid, note=note)
 
@@ -36,7 +37,8 @@ def other(app, client):
 def _state(api, w) -> dict:
     """What the owner reads of everything the other organization aims at."""
     reads = [f"/invoices/{w.sent['id']}", f"/invoices/{w.draft['id']}",
-             f"/invoices/{w.retainer['id']}", f"/credit-notes/{w.note['id']}",
+             f"/invoices/{w.retainer['id']}", f"/invoices/{w.sent['id']}/comments",
+             f"/credit-notes/{w.note['id']}",
              f"/payments/{w.payment['id']}", "/taxes", "/invoices", "/credit-notes",
              "/payments",
              f"/customers/{w.customer['id']}/statement?start={DATE}&end={DUE}"]
@@ -62,6 +64,11 @@ CASES = {
                    "invoice_not_found"),
     "void invoice": (lambda o, w: o.api.post(f"/invoices/{w.sent['id']}/void"),
                      "invoice_not_found"),
+    "comment": (lambda o, w: o.api.post(f"/invoices/{w.sent['id']}/comments",
+                                        json={"body": "hola", "show_in_portal": True}),
+                "invoice_not_found"),
+    "read comments": (lambda o, w: o.api.get(f"/invoices/{w.sent['id']}/comments"),
+                      "invoice_not_found"),
     "invoice for their customer": (lambda o, w: invoice(o.api, w.customer),
                                    "customer_not_found"),
     "credit note for their customer": (lambda o, w: credit_note(o.api, w.customer),
