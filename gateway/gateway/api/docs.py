@@ -12,7 +12,8 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 from billing.schemas import (CommentSchema, CreditApplicationSchema, CreditNoteQuerySchema,
                              CreditNoteSchema, InvoiceListQuerySchema, InvoiceSchema,
-                             PaymentQuerySchema, PaymentSchema, StatementQuerySchema,
+                             PaymentQuerySchema, PaymentSchema, RecurringProfileSchema,
+                             StatementQuerySchema,
                              TaxCreateSchema, TaxSchema)
 
 from identity.schemas import (BulkEnableSchema, ContactInputSchema, ContactSchema,
@@ -80,8 +81,12 @@ COMPONENTS = {
     "PaymentSummary": schemas.PaymentSummarySchema,
     "PaymentPage": schemas.PaymentPageSchema,
     "ReceiptApplication": schemas.ReceiptApplicationSchema,
+    "RefundBody": schemas.RefundBodySchema,
     "Refund": schemas.RefundSchema,
     "Receipt": schemas.ReceiptSchema,
+    "RecurringProfileBody": schemas.RecurringProfileBodySchema,
+    "RecurringProfile": RecurringProfileSchema,
+    "RecurringProfileList": schemas.RecurringProfileListSchema,
     "CreditNoteApplication": schemas.CreditNoteApplicationSchema,
     "CreditNoteDetail": schemas.CreditNoteDetailSchema,
     "StatementMovement": schemas.StatementMovementSchema,
@@ -94,6 +99,7 @@ QUERIES = {"CustomerListQuery": CustomerListQuerySchema, "MailListQuery": MailLi
            "CustomerReviewQuery": CustomerReviewQuerySchema, "ReviewQuery": ReviewQuerySchema,
            "InvoiceListQuery": InvoiceListQuerySchema, "CreditNoteQuery": CreditNoteQuerySchema,
            "PaymentQuery": PaymentQuerySchema,
+           "RecurringProfileListQuery": schemas.RecurringProfileListQuerySchema,
            "StatementQuery": StatementQuerySchema(exclude=("currency",))}
 
 ERROR_RESPONSES = {

@@ -1,4 +1,4 @@
-"""Offline payments and what is applied to invoices (credits, retainers)."""
+"""Offline payments, what is applied to invoices (credits, retainers), and refunds."""
 from flask import url_for
 
 from billing.schemas import PaymentQuerySchema
@@ -9,7 +9,8 @@ from .auth import organization_id
 from .billing import IDEMPOTENCY_HEADER, TAGS, customer, document, idempotency_key
 from .bodies import validated_body, validated_query
 from .docs import operation
-from .schemas import CreditApplyBodySchema, PaymentBodySchema, RetainerApplyBodySchema
+from .schemas import (CreditApplyBodySchema, PaymentBodySchema, RefundBodySchema,
+                      RetainerApplyBodySchema)
 
 
 @bp.post("/payments")
@@ -65,3 +66,16 @@ def apply_retainer():
     return get_rpc().billing.apply_retainer(organization_id(), customer_id, data,
                                             idempotency_key=key), 201
 
+
+@bp.post("/refunds")
+@operation("Refund what is left of a credit note, a payment or a retainer", tags=TAGS,
+           body="RefundBody", responses={201: "Refund"}, headers=(IDEMPOTENCY_HEADER,),
+           errors=(404, 409),
+           description="The amount can be at most the credit note's remaining, the "
+                       "payment's unapplied part or the retainer's available balance.")
+def record_refund():
+    key = idempotency_key()
+    data = validated_body(RefundBodySchema())
+    customer_id = customer(data.pop("customer_id"))["id"]
+    return get_rpc().billing.record_refund(organization_id(), customer_id, data,
+                                           idempotency_key=key), 201

@@ -2,7 +2,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from billing.schemas import (PAYMENT_GATEWAYS, CommentInputSchema, CommentSchema,
-                             CreditApplySchema,
+                             CreditApplySchema, RecurringProfileSchema, RefundCreateSchema,
                              CreditNoteSchema, InvoiceSchema, LineInputSchema,
                              PaymentCreateSchema, RetainerApplySchema, TaxSchema)
 from identity.schemas import CustomerSchema, ReviewSchema
@@ -131,6 +131,39 @@ class CommentBodySchema(CommentInputSchema):
     """billing's comment; the author is "Staff" unless named."""
 
     author_name = fields.String(load_default="Staff", validate=validate.Length(min=1, max=200))
+
+
+class RefundBodySchema(RefundCreateSchema):
+    customer_id = fields.String(required=True)
+
+
+class RecurringProfileBodySchema(Schema):
+    """billing's RecurringProfileCreateSchema with ``line_items`` for ``lines``; the currency
+    is the customer's unless given."""
+
+    customer_id = fields.String(required=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    frequency = fields.String(required=True, validate=validate.OneOf(
+        ["weekly", "monthly", "quarterly", "yearly"]))
+    start_date = fields.Date(required=True)
+    end_date = fields.Date(load_default=None, allow_none=True)
+    currency = fields.String(validate=validate.Regexp(r"^[A-Za-z]{3}$"))
+    line_items = fields.List(fields.Nested(LineInputSchema), required=True,
+                             validate=validate.Length(min=1))
+
+    @validates_schema
+    def _dates(self, data, **kwargs):
+        if data.get("end_date") and data.get("start_date") and \
+                data["end_date"] < data["start_date"]:
+            raise ValidationError("The end date cannot be before the start date.", "end_date")
+
+
+class RecurringProfileListQuerySchema(Schema):
+    customer_id = fields.String()
+
+
+class RecurringProfileListSchema(Schema):
+    items = fields.List(fields.Nested(RecurringProfileSchema), required=True)
 
 
 class InvoicePageSchema(PageSchema):

@@ -209,6 +209,8 @@ def test_openapi_has_the_billing_reads(client):
         ("/invoices/{invoice_id}", "get"): "InvoiceDetail",
         ("/customers/{customer_id}/statement", "get"): "Statement",
         ("/invoices/{invoice_id}/comments", "get"): "CommentList",
+        ("/recurring-profiles", "get"): "RecurringProfileList",
+        ("/recurring-profiles/{profile_id}", "get"): "RecurringProfile",
     }
     for (path, method), schema in operations.items():
         responses = paths[f"/api/v1{path}"][method]["responses"]
@@ -227,8 +229,10 @@ def test_openapi_has_the_billing_reads(client):
     assert {"applications", "refunds"} <= set(schemas["Receipt"]["properties"])
 
 
-CREATING_POSTS = ("/taxes", "/invoices", "/credit-notes", "/payments", "/credits/apply",
-                  "/retainers/apply")
+CREATING_POSTS = {"/taxes": "Tax", "/invoices": "Invoice", "/credit-notes": "CreditNote",
+                  "/payments": "Payment", "/credits/apply": "CreditApplication",
+                  "/retainers/apply": "CreditApplication", "/refunds": "Refund",
+                  "/recurring-profiles": "RecurringProfile"}
 
 
 def test_openapi_has_comments_and_the_idempotency_key(client):
@@ -246,9 +250,16 @@ def test_openapi_has_comments_and_the_idempotency_key(client):
     parameter = document["components"]["parameters"]["IdempotencyKey"]
     assert (parameter["in"], parameter["name"], parameter["schema"]["maxLength"]) == \
         ("header", "Idempotency-Key", 255)
-    for path in CREATING_POSTS:
+    for path, created in CREATING_POSTS.items():
         post = paths[f"/api/v1{path}"]["post"]
         assert key in post["parameters"], path
         assert {"201", "400", "409"} <= set(post["responses"]), path
+        assert post["responses"]["201"]["content"]["application/json"]["schema"] == {
+            "$ref": f"#/components/schemas/{created}"}, path
+    assert set(paths["/api/v1/recurring-profiles/{profile_id}"]["delete"]["responses"]) >= \
+        {"204", "401", "404"}
+    assert {"customer_id", "source", "source_id", "amount", "date", "mode"} <= \
+        set(schemas["RefundBody"]["required"])
+    assert "line_items" in schemas["RecurringProfileBody"]["required"]
     assert key not in comment["parameters"]
     assert key not in paths["/api/v1/invoices/{invoice_id}/send"]["post"]["parameters"]

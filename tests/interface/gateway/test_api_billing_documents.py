@@ -1,11 +1,12 @@
-"""The staff API's billing reads and comments: credit notes and payments listed and read
-(receipts), invoice detail, staff comments, invoice order and the customer's first view."""
+"""The staff API's billing reads and the issue-4 documents: credit notes and payments
+listed and read (receipts), invoice detail, refunds, staff comments, recurring profiles,
+invoice order and the customer's first view."""
 import pytest
 
 from gateway.rpc_access import process_pool
 
-from .billing_api import (DATE, LATER, LINE, created, credit_note, error, payment,
-                          sent_invoice)
+from .billing_api import (DATE, DUE, LATER, LINE, created, credit_note, error, invoice,
+                          payment, recurring_profile, sent_invoice)
 from .conftest import create_customer
 
 
@@ -64,6 +65,30 @@ def test_payments_listed_filtered_sorted_and_read_as_receipts(api, customer):
     error(api.get("/payments/00000000-0000-0000-0000-000000000000"), 404, "payment_not_found")
 
 
+def test_refund_of_a_payments_unapplied_part(api, customer):
+    target = sent_invoice(api, customer)
+    paid = created(payment(api, customer, "50.00", [(target["id"], "20.00")]))
+    refund = api.post("/refunds", json={
+        "customer_id": customer["id"], "source": "payment", "source_id": paid["id"],
+        "amount": "10.00", "date": DATE, "mode": "bank_transfer", "reference": "DEV-1"})
+    assert refund.status_code == 201, refund.json
+    assert {k: v for k, v in refund.json.items() if k != "id"} == {
+        "number": "RFD-000001", "source": "payment", "source_id": paid["id"],
+        "amount": "10.00", "currency": "EUR", "date": DATE, "mode": "bank_transfer",
+        "reference": "DEV-1"}
+    receipt = api.get(f"/payments/{paid['id']}").json
+    assert receipt["unapplied"] == "20.00"
+    assert [r["id"] for r in receipt["refunds"]] == [refund.json["id"]]
+    error(api.post("/refunds", json={
+        "customer_id": customer["id"], "source": "payment", "source_id": paid["id"],
+        "amount": "20.01", "date": DATE, "mode": "cash"}), 400, "amount_refused")
+    details = error(api.post("/refunds", json={
+        "customer_id": customer["id"], "source": "gift", "source_id": paid["id"],
+        "amount": "-1", "date": DATE, "mode": "cash"}), 400, "validation_failed")["details"]
+    assert set(details) == {"source", "amount"}
+    assert api.get(f"/payments/{paid['id']}").json["unapplied"] == "20.00"
+
+
 def test_staff_comments_and_what_the_portal_shows(app, org, api, customer):
     target = sent_invoice(api, customer)
     internal = api.post(f"/invoices/{target['id']}/comments", json={"body": "Llamar el lunes"})
@@ -89,6 +114,44 @@ def test_staff_comments_and_what_the_portal_shows(app, org, api, customer):
         "body": "", "show_in_portal": "maybe"}), 400, "validation_failed")["details"]
     assert set(details) == {"body", "show_in_portal"}
     assert len(api.get(f"/invoices/{target['id']}/comments").json["items"]) == 2
+
+
+def test_recurring_profiles_created_listed_and_deleted(api, customer):
+    response = recurring_profile(api, customer, end_date=DUE)
+    profile = created(response)
+    assert response.headers["Location"].endswith(f"/api/v1/recurring-profiles/{profile['id']}")
+    assert {k: profile[k] for k in ("customer_id", "name", "frequency", "start_date",
+                                    "end_date", "currency", "total", "status",
+                                    "deleted_at")} == {
+        "customer_id": customer["id"], "name": "Mantenimiento mensual",
+        "frequency": "monthly", "start_date": DATE, "end_date": DUE, "currency": "EUR",
+        "total": "100.00", "status": "active", "deleted_at": None}
+    made = created(invoice(api, customer, recurring_profile_id=profile["id"]))
+    assert (made["recurring_profile_id"], made["recurring_profile_deleted"]) == \
+        (profile["id"], False)
+    other_customer = create_customer(api, "Bodegas Sur")
+    created(recurring_profile(api, other_customer, frequency="yearly"))
+
+    assert len(api.get("/recurring-profiles").json["items"]) == 2
+    mine = api.get("/recurring-profiles", query_string={"customer_id": customer["id"]}).json
+    assert [p["id"] for p in mine["items"]] == [profile["id"]]
+    assert api.get(f"/recurring-profiles/{profile['id']}").json == profile
+
+    deleted = api.delete(f"/recurring-profiles/{profile['id']}")
+    assert (deleted.status_code, deleted.get_data()) == (204, b"")
+    after = api.get(f"/recurring-profiles/{profile['id']}").json
+    assert after["status"] == "deleted" and after["deleted_at"]
+    assert api.delete(f"/recurring-profiles/{profile['id']}").status_code == 204
+    assert api.get(f"/recurring-profiles/{profile['id']}").json == after
+    assert api.get(f"/invoices/{made['id']}").json["recurring_profile_deleted"] is True
+    details = error(invoice(api, customer, recurring_profile_id=profile["id"]), 400,
+                    "invalid_document")["details"]
+    assert "recurring_profile_id" in details
+    error(api.get("/recurring-profiles/00000000-0000-0000-0000-000000000000"), 404,
+          "recurring_profile_not_found")
+    details = error(recurring_profile(api, customer, frequency="daily"), 400,
+                    "validation_failed")["details"]
+    assert set(details) == {"frequency"}
 
 
 def test_invoices_sorted_and_the_customers_first_view(app, org, api, customer):

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from .billing_api import (DATE, LINE, TODAY, YESTERDAY, created, credit_note, error, invoice,
-                          payment, sent_invoice)
+                          payment, recurring_profile, sent_invoice)
 from .conftest import create_customer
 
 
@@ -23,10 +23,12 @@ def _totals(api) -> dict:
 def test_a_quantity_not_above_zero_is_refused_on_every_document(api, customer, quantity):
     line_items = [LINE, {**LINE, "quantity": quantity}]
     for response in (invoice(api, customer, line_items=line_items),
-                     credit_note(api, customer, line_items=line_items)):
+                     credit_note(api, customer, line_items=line_items),
+                     recurring_profile(api, customer, line_items=line_items)):
         details = error(response, 400, "validation_failed")["details"]
         assert details["line_items"] == {"1": {"quantity": ["Must be greater than 0."]}}
     assert _totals(api) == {"/invoices": 0, "/credit-notes": 0, "/payments": 0}
+    assert api.get("/recurring-profiles").json["items"] == []
 
 
 def test_an_unknown_tax_is_refused(api, customer):
@@ -48,7 +50,11 @@ def test_a_due_date_before_the_date_is_refused(api, customer):
         "date": DATE, "due_date": YESTERDAY}), 400, "validation_failed")["details"]
     assert "due_date" in details
     assert api.get(f"/invoices/{draft['id']}").json["due_date"] == draft["due_date"]
+    details = error(recurring_profile(api, customer, end_date=YESTERDAY), 400,
+                    "validation_failed")["details"]
+    assert "end_date" in details
     assert api.get("/invoices").json["total"] == 1
+    assert api.get("/recurring-profiles").json["items"] == []
 
 
 def test_applications_beyond_the_balance_are_refused(api, customer):
@@ -75,6 +81,11 @@ def test_applications_beyond_the_balance_are_refused(api, customer):
         "customer_id": customer["id"], "retainer_invoice_id": retainer["id"],
         "invoice_id": target["id"], "amount": "40.01"}), 400, "amount_refused")["details"]
     assert details["amount"] == ["At most 40.00."]
+
+    details = error(api.post("/refunds", json={
+        "customer_id": customer["id"], "source": "credit_note", "source_id": note["id"],
+        "amount": "150.01", "date": DATE, "mode": "cash"}), 400, "amount_refused")["details"]
+    assert "amount" in details
 
     assert api.get(f"/invoices/{target['id']}").json == before
     assert api.get(f"/credit-notes/{note['id']}").json["remaining"] == "150.00"

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 
 from .billing_api import (DATE, DUE, LINE, created, credit_note, error, invoice,
-                          other_organization, payment, sent_invoice)
+                          other_organization, payment, recurring_profile, sent_invoice)
 from .conftest import create_customer
 
 
@@ -20,9 +20,10 @@ def owner(api):
     created(payment(api, customer, "100.00", [(retainer["id"], "100.00")]))
     paid = created(payment(api, customer, "50.00", [(sent["id"], "20.00")]))
     note = created(credit_note(api, customer))
+    profile = created(recurring_profile(api, customer))
     created(api.post(f"/invoices/{sent['id']}/comments", json={"body": "Revisado"}))
     return SimpleNamespace(customer=customer, tax=tax, sent=sent, draft=draft,
-                           retainer=retainer, payment=paid, note=note)
+                           retainer=retainer, payment=paid, note=note, profile=profile)
 
 
 @pytest.fixture
@@ -38,9 +39,9 @@ def _state(api, w) -> dict:
     """What the owner reads of everything the other organization aims at."""
     reads = [f"/invoices/{w.sent['id']}", f"/invoices/{w.draft['id']}",
              f"/invoices/{w.retainer['id']}", f"/invoices/{w.sent['id']}/comments",
-             f"/credit-notes/{w.note['id']}",
-             f"/payments/{w.payment['id']}", "/taxes", "/invoices", "/credit-notes",
-             "/payments",
+             f"/credit-notes/{w.note['id']}", f"/payments/{w.payment['id']}",
+             f"/recurring-profiles/{w.profile['id']}", "/taxes", "/invoices",
+             "/credit-notes", "/payments", "/recurring-profiles",
              f"/customers/{w.customer['id']}/statement?start={DATE}&end={DUE}"]
     state = {}
     for path in reads:
@@ -107,6 +108,30 @@ CASES = {
         lambda o, w: o.api.post("/retainers/apply", json=_body(
             o, retainer_invoice_id=w.retainer["id"], invoice_id=o.invoice["id"],
             amount="1.00")), "invoice_not_found"),
+    "refund for their customer": (
+        lambda o, w: o.api.post("/refunds", json={
+            "customer_id": w.customer["id"], "source": "credit_note",
+            "source_id": w.note["id"], "amount": "1.00", "date": DATE, "mode": "cash"}),
+        "customer_not_found"),
+    "refund their credit note": (
+        lambda o, w: o.api.post("/refunds", json=_body(
+            o, source="credit_note", source_id=w.note["id"], amount="1.00", date=DATE,
+            mode="cash")), "credit_note_not_found"),
+    "refund their payment": (
+        lambda o, w: o.api.post("/refunds", json=_body(
+            o, source="payment", source_id=w.payment["id"], amount="1.00", date=DATE,
+            mode="cash")), "payment_not_found"),
+    "refund their retainer": (
+        lambda o, w: o.api.post("/refunds", json=_body(
+            o, source="retainer", source_id=w.retainer["id"], amount="1.00", date=DATE,
+            mode="cash")), "invoice_not_found"),
+    "recurring profile for their customer": (lambda o, w: recurring_profile(o.api, w.customer),
+                                             "customer_not_found"),
+    "get recurring profile": (lambda o, w: o.api.get(f"/recurring-profiles/{w.profile['id']}"),
+                              "recurring_profile_not_found"),
+    "delete recurring profile": (
+        lambda o, w: o.api.delete(f"/recurring-profiles/{w.profile['id']}"),
+        "recurring_profile_not_found"),
     "statement of their customer": (
         lambda o, w: o.api.get(f"/customers/{w.customer['id']}/statement",
                                query_string={"start": DATE, "end": DUE}),
@@ -135,6 +160,18 @@ def test_lists_filtered_by_their_customer_are_empty(api, owner, other):
     for path in ("/invoices", "/credit-notes", "/payments"):
         page = other.api.get(path, query_string=their_customer)
         assert (page.status_code, page.json["total"], page.json["items"]) == (200, 0, []), path
+    profiles = other.api.get("/recurring-profiles", query_string=their_customer)
+    assert (profiles.status_code, profiles.json["items"]) == (200, [])
     assert other.api.get("/taxes").json["items"] == []
     ours = api.get("/invoices", query_string=their_customer).json
     assert ours["total"] == 3
+
+
+def test_their_recurring_profile_cannot_be_referenced(api, owner, other):
+    before = _state(api, owner)
+    details = error(invoice(other.api, other.customer,
+                            recurring_profile_id=owner.profile["id"]), 400,
+                    "invalid_document")["details"]
+    assert set(details) == {"recurring_profile_id"}
+    assert other.api.get("/invoices").json["total"] == 1
+    assert _state(api, owner) == before

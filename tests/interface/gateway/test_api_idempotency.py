@@ -56,7 +56,23 @@ def _retainer_applied(api, customer):
                      api.get(f"/invoices/{retainer['id']}").json["retainer_available"]))
 
 
-CREATES = [_tax, _invoice, _credit_note, _payment, _credit_applied, _retainer_applied]
+def _refund(api, customer):
+    note = created(credit_note(api, customer))
+    body = {"customer_id": customer["id"], "source": "credit_note", "source_id": note["id"],
+            "amount": "10.00", "date": DATE, "mode": "bank_transfer"}
+    return ("/refunds", body, {**body, "amount": "11.00"},
+            lambda: api.get(f"/credit-notes/{note['id']}").json["remaining"])
+
+
+def _recurring_profile(api, customer):
+    body = {"customer_id": customer["id"], "name": "Mantenimiento", "frequency": "monthly",
+            "start_date": DATE, "line_items": [LINE]}
+    return ("/recurring-profiles", body, {**body, "frequency": "yearly"},
+            lambda: len(api.get("/recurring-profiles").json["items"]))
+
+
+CREATES = [_tax, _invoice, _credit_note, _payment, _credit_applied, _retainer_applied,
+           _refund, _recurring_profile]
 
 
 @pytest.fixture
