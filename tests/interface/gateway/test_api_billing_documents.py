@@ -191,3 +191,19 @@ def test_invoice_detail_sums_taxes_and_lists_payments_and_credits(api, customer)
             for c in detail["credits"]] == [("credit_note", note["id"], note["number"],
                                              "100.00")]
     assert detail["balance"] == "100.00"
+
+
+def test_payment_gateways_and_sales_order_number_kept_when_a_draft_changes(api, customer):
+    draft = created(invoice(api, customer, payment_gateways=["stripe"],
+                            sales_order_number="SO-12"))
+    assert (draft["payment_gateways"], draft["sales_order_number"], draft["sent_at"]) == \
+        (["stripe"], "SO-12", None)
+    changed = api.patch(f"/invoices/{draft['id']}", json={"notes": "Entrega parcial"})
+    assert changed.status_code == 200, changed.json
+    assert (changed.json["payment_gateways"], changed.json["sales_order_number"],
+            changed.json["notes"]) == (["stripe"], "SO-12", "Entrega parcial")
+    details = error(invoice(api, customer, payment_gateways=["paypal"],
+                            sales_order_number="S" * 41), 400, "validation_failed")["details"]
+    assert set(details) == {"payment_gateways", "sales_order_number"}
+    sent = api.post(f"/invoices/{draft['id']}/send").json
+    assert sent["sent_at"]

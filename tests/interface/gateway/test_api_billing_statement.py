@@ -2,8 +2,8 @@
 in pages whose cursor carries the running balance."""
 from datetime import timedelta
 
-from .billing_api import (DATE, DUE, LATER, LINE, TODAY, created, credit_note, error, payment,
-                          sent_invoice)
+from .billing_api import (DATE, DUE, LATER, LINE, TODAY, YESTERDAY, created, credit_note,
+                          error, payment, sent_invoice)
 from .conftest import create_customer
 
 
@@ -74,3 +74,18 @@ def test_a_bad_cursor_or_limit_is_refused(api):
                             query_string={"start": DATE, "end": DUE, "cursor": "garbage"}),
                     400, "invalid_statement_range")["details"]
     assert set(details) == {"cursor"}
+
+
+def test_a_cursor_is_only_good_for_its_own_statement(api):
+    customer = create_customer(api)
+    for _ in range(2):
+        sent_invoice(api, customer)
+    cursor = _statement(api, customer, limit=1)["next_cursor"]
+    assert cursor
+    details = error(api.get(f"/customers/{customer['id']}/statement", query_string={
+        "start": YESTERDAY, "end": DUE, "cursor": cursor}), 400,
+        "invalid_statement_range")["details"]
+    assert set(details) == {"cursor"}
+    other = create_customer(api, "Bodegas Sur")
+    error(api.get(f"/customers/{other['id']}/statement", query_string={
+        "start": DATE, "end": DUE, "cursor": cursor}), 400, "invalid_statement_range")
