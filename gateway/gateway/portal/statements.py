@@ -16,9 +16,9 @@ from flask import (Response, abort, current_app, g, render_template, request,
                    stream_with_context, url_for)
 from flask_babel import gettext as _, lazy_gettext as _l
 
+from ..formatting import day, organization_timezone
 from ..pdf import pdf_response, render_pdf
 from ..rpc_access import get_rpc
-from ..formatting import day, organization_timezone
 from . import bp
 from .payments import mode_label
 from .session import login_required
@@ -214,7 +214,8 @@ def _document_links() -> dict:
     """Which movement types have a portal page to link their number to."""
     endpoints = {"payment": ("portal.payment", "payment_id"),
                  "invoice": ("portal.invoice", "invoice_id"),
-                 "retainer_invoice": ("portal.invoice", "invoice_id")}
+                 "retainer_invoice": ("portal.invoice", "invoice_id"),
+                 "retainer_applied": ("portal.invoice", "invoice_id")}  # the invoice drawn on
     return {kind: (endpoint, argument) for kind, (endpoint, argument) in endpoints.items()
             if endpoint in current_app.view_functions}
 

@@ -94,6 +94,34 @@ def test_the_same_statement_in_english(marta, march):
     assert [row[5] for row in movements(html)] == ["€1,000.00", "€600.00", "€500.00"]
 
 
+def test_retainers_and_refunds_are_described_and_change_the_balance_as_they_should(
+        billing, marta):
+    customer, portal = marta
+    invoice = billing.invoice(customer, "1000.00", "2026-03-02")
+    retainer = billing.invoice(customer, "300.00", "2026-03-03", kind="retainer")
+    billing.payment(customer, "300.00", "2026-03-04", [(retainer, "300.00")])
+    spare = billing.payment(customer, "50.00", "2026-03-06", mode="cash")
+    refund = billing("record_refund", customer["id"], {
+        "source": "payment", "source_id": spare["id"], "amount": "20.00", "date": "2026-03-07",
+        "mode": "cash"})
+    billing("apply_retainer", customer["id"], {  # dated the day it is drawn: today
+        "retainer_invoice_id": retainer["id"], "invoice_id": invoice["id"], "amount": "200.00"})
+    html = _html(portal.get("/statement?range=custom&start=2026-03-01&end=2030-12-31"))
+    rows = {row[3]: (row[4], row[5]) for row in movements(html)}
+    assert rows == {
+        f"Factura {invoice['number']}, vence el 2 mar 2026": ("1.000,00 €", "1.000,00 €"),
+        f"Factura de anticipo {retainer['number']}": ("(300,00 €)", "1.000,00 €"),
+        next(k for k in rows if k.startswith("Pago ") and "Transferencia" in k):
+            ("-300,00 €", "700,00 €"),
+        f"Pago {spare['number']} (Efectivo)": ("-50,00 €", "650,00 €"),
+        f"Reembolso {refund['number']} (de un pago)": ("20,00 €", "670,00 €"),
+        f"Anticipo {retainer['number']} aplicado a {invoice['number']}": ("(200,00 €)",
+                                                                         "670,00 €")}
+    assert figures(html)["Importe pagado"] == "330,00 €"
+    assert figures(html)["Saldo final pendiente"] == "670,00 €"
+    assert html.count("movement informational") == 2
+
+
 def test_a_period_after_the_invoice_opens_with_what_was_owed(marta, march):
     _customer, portal = marta
     html = _html(portal.get("/statement?range=custom&start=2026-03-15&end=2026-03-31"))
