@@ -279,7 +279,11 @@ def statement_print():
     first = _page(query)  # before the first byte: a refusal can still be a proper page
     context = _context(first, chosen, profile)
     context["movements"] = _all_movements(first, query)
-    return Response(_stream("portal/statement_print.html", context), mimetype="text/html")
+    response = Response(_stream("portal/statement_print.html", context), mimetype="text/html")
+    # Nothing after this view may turn the stream into a list (werkzeug would, to count
+    # the bytes for the request log): such a property answers "unknown" instead.
+    response.implicit_sequence_conversion = False
+    return response
 
 
 @bp.get("/statement/pdf")
