@@ -76,6 +76,9 @@ def report(results: dict) -> float:
     return value
 
 
+REFERENCE = [("identity", "health", ())]
+
+
 def home_calls(org, customer) -> list[tuple[str, str, tuple]]:
     """The RPC calls the home page makes for one customer (gateway/gateway/portal)."""
     return [
@@ -89,16 +92,19 @@ def home_calls(org, customer) -> list[tuple[str, str, tuple]]:
 
 def measure_calls(run, org, samples: int = 200) -> dict:
     """Each of the home page's RPC calls alone, sequentially, for random customers (no
-    other load): median and p95 milliseconds; None for a method a service lacks."""
+    other load): median and p95 milliseconds; None for a method a service lacks.
+    identity.health (a bare RPC with ``SELECT 1``), timed in the same rounds, is the
+    reference for what any call costs on the machine at that moment."""
     from gateway.rpc import RpcClientPool
     pool = RpcClientPool(run.amqp_uri, size=1, timeout=30)
     chooser = random.Random(7)
     timings: dict[str, list[float] | None] = {
-        f"{service}.{method}": [] for service, method, _ in home_calls(org, org.customers[0])}
+        f"{service}.{method}": [] for service, method, _ in home_calls(org, org.customers[0])
+        + REFERENCE}
     try:
         for round_ in range(samples + 20):  # the first 20 warm up
             customer = chooser.choice(org.customers)
-            for service, method, call_args in home_calls(org, customer):
+            for service, method, call_args in home_calls(org, customer) + REFERENCE:
                 name = f"{service}.{method}"
                 if timings[name] is None:
                     continue
@@ -124,6 +130,7 @@ def report_calls(timings: dict) -> None:
         ordered = sorted(values)
         rows.append([name, statistics.median(ordered),
                      ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]])
+    rows[-1][0] += " (reference)"
     print(table(["home page RPC alone (sequential, random customer)", "median ms", "p95 ms"],
                 rows))
     print()

@@ -197,6 +197,10 @@ def report(printed: dict, walked: dict, limit: int) -> dict:
                       statistics.median(walked[small]["seconds"]))
     print(f"statement_page walk t({large:,}) / t({small:,}): {rpc_ratio:.2f}")
     for size in sizes:
+        rest = statistics.median(printed[size].seconds) - statistics.median(walked[size]["seconds"])
+        print(f"{size:,}: print view time beyond billing's page walk (gateway rendering, "
+              f"sending): {rest:.2f} s, {1e6 * rest / size:.0f} µs per movement")
+    for size in sizes:
         if walked[size]["movements"] != size:
             print(f"NOTE: billing returned {walked[size]['movements']:,} movements for the "
                   f"customer loaded with {size:,}")
