@@ -10,7 +10,6 @@ import base64
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_decimal
-
 from flask import abort, flash, g, get_flashed_messages, redirect, render_template, request, \
     url_for
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
@@ -67,8 +66,7 @@ class InvoiceListQuery(Schema):
     status = fields.String(load_default="all", validate=validate.OneOf(list(STATUS_FILTERS)))
     sort = fields.String(load_default="date", validate=validate.OneOf(list(SORTS)))
     order = fields.String(load_default="desc", validate=validate.OneOf(list(ORDERS)))
-    page = fields.Integer(load_default=1, strict=False, validate=validate.Range(min=1,
-                                                                                max=100000))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
     per_page = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100))
 
 
