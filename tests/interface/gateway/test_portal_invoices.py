@@ -158,6 +158,9 @@ def test_empty_states(api, marta):
     assert "Mostrar todas las facturas" in html
     english = text(portal.get("/invoices?status=paid&lang=en"))
     assert "No invoices match these filters." in english
+    beyond = text(portal.get("/invoices?page=9&sort=number"))  # English is remembered
+    assert "There is nothing on this page." in beyond
+    assert f'href="{portal.base}/invoices?sort=number"' in beyond
 
 
 def test_the_list_collapses_on_a_phone(marta):
