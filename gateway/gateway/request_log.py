@@ -41,7 +41,10 @@ def _finish(response):
         "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
         "rpc_calls": rpc.calls if rpc else 0,
         "rpc_ms": round(rpc.seconds * 1000, 1) if rpc else 0.0,
-        "bytes": response.calculate_content_length(),
+        # A streamed body (the statement's print view) is not counted: asking its
+        # length would make werkzeug read the whole stream into memory first.
+        "bytes": None if response.is_streamed else response.calculate_content_length(),
+        "streamed": response.is_streamed,
     }
     log.info("request", extra=entry)
     if g.get("request_id"):

@@ -69,3 +69,29 @@ def test_request_log_redacts_invitation_tokens_and_query_strings(app, caplog):
     assert "SeCrEtToKeN123" not in line and "x@y.z" not in line
     entry = json.loads(line)
     assert entry["status"] == 503 and entry["method"] == "GET" and entry["duration_ms"] >= 0
+
+
+def test_a_streamed_response_is_logged_without_reading_it_first(caplog):
+    """The request log must not buffer a stream (the statement's print view) to count it."""
+    caplog.set_level(logging.INFO, logger="gateway.request")
+    app = create_app({"AMQP_URI": NO_BROKER, "SECRET_KEY": "unit", "TESTING": True})
+    produced = []
+
+    def rows():
+        for number in range(3):
+            produced.append(number)
+            yield f"<tr><td>{number}</td></tr>"
+
+    @app.get("/stream")
+    def stream():
+        from flask import Response
+        return Response(rows(), mimetype="text/html")
+
+    response = app.test_client().get("/stream", buffered=False)
+    # Answered and logged with only the first piece produced (the test client pulls one
+    # to see the status); counting the bytes would have produced all three.
+    assert produced == [0]
+    assert response.get_data(as_text=True).count("<tr>") == 3
+    [record] = [r for r in caplog.records if r.name == "gateway.request"]
+    assert record.streamed is True and record.bytes is None
+    close_process_pool(app)
