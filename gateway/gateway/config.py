@@ -46,6 +46,9 @@ def from_environment() -> dict:
         # The portal calls csrf.protect() itself, after loading the organization.
         "WTF_CSRF_CHECK_DEFAULT": False,
         "WTF_CSRF_TIME_LIMIT": settings.env_int("GATEWAY_CSRF_TIME_LIMIT_SECONDS", 4 * 3600),
+        # WeasyPrint lays a whole document out in memory: longer statements are printed.
+        "PORTAL_STATEMENT_PDF_MAX_MOVEMENTS": settings.env_int(
+            "PORTAL_STATEMENT_PDF_MAX_MOVEMENTS", 2000),
         "BABEL_DEFAULT_LOCALE": "es",
         "LANGUAGES": ("es", "en"),
     }
