@@ -14,7 +14,7 @@ import time
 import requests
 from nameko.exceptions import MethodNotFound
 
-from . import load, web
+from . import load, procfs, web
 from .processes import wait_until
 from .stats import ratio, table
 
@@ -56,18 +56,64 @@ def measure(run, org, args) -> dict:
     for _, url, cookies in servers:  # warm-up: imports, templates, pools, database caches
         load.run(args.load, url, cookies, 200, args.concurrency, 3.0)
     results = {name: [] for name, _, _ in servers}
+    cpu = CpuShare(run, exclude=("hello",))
     for _ in range(args.web_rounds):
         for name, url, cookies in servers:
             run.processes.check_alive()
+            if name == "portal home page":
+                cpu.start()
             results[name].append(load.run(args.load, url, cookies, args.requests,
                                           args.concurrency, args.duration).per_second)
+            if name == "portal home page":
+                cpu.stop()
+    results["cpu"] = cpu.shares()
     return results
 
 
+class CpuShare:
+    """CPU time used while the home page was under load, per process the run started (with
+    its children: gunicorn's workers), plus the shared RabbitMQ and PostgreSQL servers and
+    the whole machine (which includes wrk and any other work on it)."""
+
+    def __init__(self, run, exclude=()):
+        self.groups = {name: process.pid for name, process in run.processes.running
+                       if name not in exclude}
+        self.used: dict[str, float] = {}
+        self.wall = 0.0
+        self._mark = None
+
+    def _sample(self) -> dict:
+        found = {name: sum(procfs.cpu_seconds(p) for p in procfs.tree(pid))
+                 for name, pid in self.groups.items()}
+        found["RabbitMQ server (shared)"] = sum(map(procfs.cpu_seconds,
+                                                    procfs.named("beam.smp")))
+        found["PostgreSQL server (shared)"] = sum(map(procfs.cpu_seconds,
+                                                      procfs.named("postgres")))
+        found["whole machine"] = procfs.machine_busy_seconds()[0]
+        return found
+
+    def start(self) -> None:
+        self._mark = (time.monotonic(), self._sample())
+
+    def stop(self) -> None:
+        began, before = self._mark
+        after = self._sample()
+        self.wall += time.monotonic() - began
+        for name, value in after.items():
+            self.used[name] = self.used.get(name, 0.0) + value - before.get(name, 0.0)
+
+    def shares(self) -> dict:
+        """Percent of one CPU, averaged over the measured time."""
+        return {name: 100 * used / self.wall for name, used in self.used.items()}
+
+
 def report(results: dict) -> float:
+    cpu = results.pop("cpu")
     rows = [[name, statistics.median(rates), " ".join(f"{r:.0f}" for r in rates)]
             for name, rates in results.items()]
     print(table(["page (same gunicorn settings)", "median req/s", "each round"], rows))
+    print(table(["CPU while the home page was under load", "% of one CPU"],
+                [[name, share] for name, share in cpu.items()]))
     portal = statistics.median(results["portal home page"])
     hello = statistics.median(results["hello-world Flask"])
     value = ratio(portal, hello)

@@ -17,11 +17,12 @@ import statistics
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import requests
 
+from . import procfs
 from .dashboard import SESSION_COOKIE, start_gateway
+from .procfs import status_kib
 from .stats import ratio, table
 
 PRINT_PAGE_ROWS = 500  # the print view's page size (gateway/gateway/portal/statements.py)
@@ -50,19 +51,9 @@ class PrintTiming:
     memory: list[Memory] = field(default_factory=list)
 
 
-def status_kib(pid: int, key: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(key + ":"):
-            return int(line.split()[1])
-    raise KeyError(f"{key} not in /proc/{pid}/status")
-
-
 def worker_pids(master: int) -> list[int]:
     """gunicorn's workers: the master's child processes."""
-    children = []
-    for task in Path(f"/proc/{master}/task").iterdir():
-        children += [int(p) for p in (task / "children").read_text().split()]
-    return sorted(children)
+    return procfs.children(master)
 
 
 class MemorySampler:

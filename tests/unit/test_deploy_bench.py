@@ -5,6 +5,7 @@ import os
 import random
 import subprocess
 import threading
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from sqlalchemy import JSON, Column, MetaData, String, Table
 
 from billing import models as billing_models
 from billing.models import CreditApplication, CreditNote, Invoice, Payment, PaymentApplication
-from bench import bulk, dataset, ledger, load, run, statement, web
+from bench import bulk, dataset, ledger, load, procfs, run, statement, web
 from bench.hello_app import app as hello_app
 from bench.stats import Latency, ratio, table
 from deploy import procfile
@@ -194,13 +195,23 @@ def test_statement_history_has_the_movements_asked_for_in_date_order():
     assert {"retainer"} < {row["kind"] for row in invoices}
 
 
-def test_gateway_memory_is_read_from_proc():
+def test_memory_children_and_cpu_time_are_read_from_proc():
     own = os.getpid()
-    assert statement.status_kib(own, "VmRSS") > 1000
-    assert statement.status_kib(own, "VmHWM") >= statement.status_kib(own, "VmRSS") // 2
-    child = subprocess.Popen(["sleep", "5"])
+    assert procfs.status_kib(own, "VmRSS") > 1000
+    assert procfs.status_kib(own, "VmHWM") >= procfs.status_kib(own, "VmRSS")
+    child = subprocess.Popen(["sh", "-c", "sleep 5 & wait"])
     try:
+        time.sleep(0.2)
         assert child.pid in statement.worker_pids(own)
+        assert len(procfs.tree(child.pid)) == 2  # the shell and its sleep
+        assert child.pid in procfs.named("sh")
     finally:
         child.kill()
         child.wait()
+    before = procfs.cpu_seconds(own)
+    deadline = time.process_time() + 0.3
+    while time.process_time() < deadline:
+        pass
+    assert procfs.cpu_seconds(own) - before >= 0.2
+    busy, total = procfs.machine_busy_seconds()
+    assert 0 < busy < total
