@@ -126,3 +126,24 @@ def test_comments_refunds_profiles_and_statement_over_rpc(billing, org):
     with pytest.raises(StatementRangeInvalid):
         billing.statement_page(org, CUSTOMER, {"start": "2026-11-30", "end": "2026-11-01",
                                                "currency": "EUR"})
+
+
+def test_refused_commands_leave_nothing_behind(billing, org):
+    from billing.exceptions import AmountRefused, InvoiceStateConflict
+
+    void = billing.void_invoice(org, invoice(billing, org, "10.00")["id"])
+    open_ = invoice(billing, org, "10.00")
+    payment = {"customer_id": CUSTOMER, "amount": "20.00", "currency": "EUR",
+               "date": "2026-11-10", "mode": "cash"}
+    refusals = [
+        (InvoiceStateConflict, [{"invoice_id": open_["id"], "amount": "5.00"},
+                                {"invoice_id": void["id"], "amount": "5.00"}]),
+        (AmountRefused, [{"invoice_id": open_["id"], "amount": "10.01"}]),
+    ]
+    for error, applications in refusals:
+        with pytest.raises(error) as refused:
+            billing.record_payment(org, {**payment, "applications": applications})
+        assert refused.value.args[1]  # details say what was wrong
+    assert billing.payment_page(org)["total"] == 0
+    assert billing.get_invoice(org, open_["id"])["balance"] == "10.00"
+    assert billing.record_payment(org, payment)["number"] == "PAY-000001"
