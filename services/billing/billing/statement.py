@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date as Date
 from decimal import Decimal
 
-from sqlalchemy import (Integer, String, and_, cast, func, literal, null, or_, select, tuple_,
+from sqlalchemy import (Integer, String, and_, cast, func, literal, null, select, tuple_,
                         union_all)
 from sqlalchemy.orm import aliased
 
