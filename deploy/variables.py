@@ -2,7 +2,9 @@
 
 Each nameko service gets only its own database URL (a service never reads
 another service's database); the one-shot migration gets all of them; the
-gateway gets the broker, the secret key and the public URL.
+gateway gets the broker, the secret key and the public URL; billing gets the secret key
+too (it signs the statement cursors that travel through the customer's browser, and every
+replica must verify the others' cursors).
 """
 from portal_common.settings import SERVICES
 
@@ -38,6 +40,8 @@ def for_process(process: Process) -> list[str]:
         names = ["AMQP_URI", database_variable(service), "PORTAL_BASE_URL", "LOG_LEVEL"]
         if service == "notify":
             names.append("SMTP_URL")
+        if service == "billing":
+            names.append("SECRET_KEY")
         return names
     if process.is_web:
         return ["AMQP_URI", "SECRET_KEY", "PORTAL_BASE_URL", "GATEWAY_BIND",

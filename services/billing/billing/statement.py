@@ -18,10 +18,14 @@ UNION ALL reads one table through its (organization_id, customer_id, date, id) i
 its own keyset condition, ORDER BY and LIMIT, so a page reads at most ``limit + 1`` rows per
 branch. The opaque cursor carries the position (date, rank, id), the running balance and
 the range's totals, so later pages add nothing but their own rows. The totals and the
-opening balance are SQL aggregates, computed once on the first page.
+opening balance are SQL aggregates, computed once on the first page. The cursor travels
+through the customer's browser, so it is signed (HMAC-SHA256 with SECRET_KEY): a changed
+one is refused rather than believed.
 """
 import base64
 import binascii
+import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import date as Date
@@ -33,6 +37,7 @@ from sqlalchemy.orm import aliased
 
 from portal_common.errors import load_or_refuse as load
 from portal_common.money import to_wire
+from portal_common.settings import secret_key
 
 from . import schemas
 from .exceptions import StatementRangeInvalid
@@ -159,13 +164,22 @@ def _describe(kind: str, number: str, detail) -> str:
 
 # --- the cursor: opaque to callers, checked against the query it belongs to ---------------
 
+def _signature(body: bytes) -> str:
+    key = hashlib.sha256(b"billing.statement-cursor:" + secret_key().encode()).digest()
+    return hmac.new(key, body, hashlib.sha256).hexdigest()[:32]
+
+
 def _encode(state: dict) -> str:
-    return base64.urlsafe_b64encode(json.dumps(state, separators=(",", ":")).encode()).decode()
+    body = base64.urlsafe_b64encode(json.dumps(state, separators=(",", ":")).encode())
+    return f"{body.decode()}.{_signature(body)}"
 
 
 def _decode(cursor: str, scope: Scope) -> dict:
     try:
-        state = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        body, signature = cursor.rsplit(".", 1)
+        if not hmac.compare_digest(signature, _signature(body.encode())):
+            raise ValueError("signature")
+        state = json.loads(base64.urlsafe_b64decode(body.encode()))
         belongs = (state["scope"] == [scope.customer_id, scope.currency,
                                       scope.start.isoformat(), scope.end.isoformat()])
         Date.fromisoformat(state["date"]), int(state["rank"]), str(state["id"])

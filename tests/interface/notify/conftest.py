@@ -7,6 +7,7 @@ from nameko.events import event_handler
 from nameko.rpc import rpc
 from nameko.standalone.events import event_dispatcher
 from nameko.standalone.rpc import ServiceRpcProxy
+from sqlalchemy import create_engine, text
 
 from identity.exceptions import ContactNotFound, CustomerNotFound, OrganizationNotFound
 from notify.service import NotifyService
@@ -128,17 +129,34 @@ def mailbox():
     box.stop()
 
 
+def _forget_mail_of_earlier_tests(database_url: str) -> None:
+    """The run's notify database is shared: an earlier test (a gateway test, say) may have
+    left mail queued, which this test's notify would otherwise send to this test's SMTP
+    server. Mark it failed so each test sees only its own mail."""
+    engine = create_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE outgoing_mail SET status = 'failed' "
+                                    "WHERE status = 'queued'"))
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture
 def start_notify(container_factory, service_config, notify_env):
     """Start a notify container (SMTP_URL as given, or none: .eml files)."""
+    started = []
 
     def start(smtp_url=None):
+        if not started:   # a test restarting notify keeps its own queued mail
+            _forget_mail_of_earlier_tests(service_config["DATABASE_URLS"]["notify"])
         if smtp_url:
             notify_env.setenv("SMTP_URL", smtp_url)
         else:
             notify_env.delenv("SMTP_URL", raising=False)
         container = container_factory(NotifyService, service_config)
         container.start()
+        started.append(container)
         return container
 
     return start

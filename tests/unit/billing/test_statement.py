@@ -1,4 +1,8 @@
 """The customer statement, on PostgreSQL (its SQL is the one production runs)."""
+import base64
+import json
+from decimal import Decimal
+
 import pytest
 
 from billing import operations as ops
@@ -105,6 +109,24 @@ def test_statement_refusals(pg_session, pg_org):
     for bad in ({"limit": 0}, {"limit": 1001}, {"currency": "EURO"}):
         with pytest.raises(ValidationFailed):
             statement(pg_session, pg_org, "2026-10-01", "2026-10-31", **bad)
+
+
+def test_a_changed_cursor_is_refused_not_believed(pg_session, pg_org):
+    """The cursor goes through the browser: a customer must not rewrite its balance."""
+    s, org = pg_session, pg_org
+    for day in range(1, 5):
+        invoice(s, org, "10.00", f"2026-10-0{day}")
+    first = statement(s, org, "2026-10-01", "2026-10-31", limit=2)
+    body, signature = first["next_cursor"].rsplit(".", 1)
+    state = json.loads(base64.urlsafe_b64decode(body))
+    assert Decimal(state["balance"]) == Decimal("20.00")
+    state["balance"] = "-1000.00"
+    forged = base64.urlsafe_b64encode(json.dumps(state).encode()).decode()
+    for cursor in (f"{forged}.{signature}", forged, first["next_cursor"] + "0"):
+        with pytest.raises(StatementRangeInvalid):
+            statement(s, org, "2026-10-01", "2026-10-31", limit=2, cursor=cursor)
+    second = statement(s, org, "2026-10-01", "2026-10-31", limit=2, cursor=first["next_cursor"])
+    assert [m["balance"] for m in second["movements"]] == ["30.00", "40.00"]
 
 
 LONG_HISTORY_SQL = """
