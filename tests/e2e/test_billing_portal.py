@@ -193,6 +193,7 @@ def test_customer_follows_what_staff_billed(system, api, organization, mailbox, 
     contacts = api.get(f"/customers/{customer['id']}").json()["contacts"]
     assert "pagos@iberica.example" in [c["email"] for c in contacts]
     [forwarded] = mailbox.wait_for("pagos@iberica.example")
+    assert "lucia@iberica.example" in forwarded["Reply-To"]
     attachments = [part for part in forwarded.iter_attachments()
                    if part.get_content_type() == "application/pdf"]
     assert len(attachments) == 1

@@ -271,6 +271,8 @@ def _forward(shown: dict, email: str, name: str, note: str) -> None:
         "document_type": "invoice", "document_number": shown["number"],
         "sender_name": _author_name(), "customer_name": profile["customer"]["display_name"],
         "organization_name": profile["organization"]["name"], "message": note,
+        # An answer goes to the contact who forwarded it, not to a no-reply address.
+        "reply_to": g.portal["contact"].get("email") or None,
         "attachment": {"filename": f"{shown['number']}.pdf",
                        "content_base64": base64.b64encode(pdf).decode("ascii")}})
 
