@@ -1,6 +1,8 @@
-"""The demo organization `make run` seeds: a customer whose contact can log in."""
+"""The demo organization `make run` seeds: a customer whose contact can log in, and
+something to see in the portal (invoices, a retainer, a credit note, payments)."""
 import os
 import secrets
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -48,6 +50,7 @@ def seed() -> dict:
             contact = next(c for c in customer.contacts if c.email == DEMO_EMAIL)
             ops.enable_portal(session, org.id, customer.id,
                               {"contact_ids": [contact.id], "password": password})
+            seed_billing(org.id, customer.id)
         api_key = ops.create_api_key(session, org.id, name="make-run")
         session.commit()
         contact = session.scalar(select(Contact).where(Contact.organization_id == org.id,
@@ -56,3 +59,54 @@ def seed() -> dict:
             "email": DEMO_EMAIL,
             "password": password if contact.password_hash else None,
             "api_key": api_key, "created": created}
+
+
+def seed_billing(organization_id: str, customer_id: str) -> None:
+    """A few months of business with the demo customer, in billing's own database."""
+    from sqlalchemy.orm import Session
+
+    from billing import operations as billing
+    from portal_common.db import make_engine
+    from portal_common.timeutil import utcnow
+
+    today = utcnow().date()
+
+    def day(offset: int) -> str:
+        return (today + timedelta(days=offset)).isoformat()
+
+    def line(name, quantity, rate, tax=None):
+        return {"name": name, "quantity": quantity, "rate": rate,
+                **({"tax_id": tax.id} if tax else {})}
+
+    with Session(make_engine(settings.database_url("billing")),
+                 expire_on_commit=False) as session:
+        iva = billing.create_tax(session, organization_id,
+                                 {"name": "IVA", "rate": "21", "is_default": True})
+
+        def invoice(offset, due_in, lines, kind="invoice"):
+            created = billing.create_invoice(session, organization_id, {
+                "customer_id": customer_id, "kind": kind, "date": day(offset),
+                "due_date": day(offset + due_in), "currency": "EUR", "lines": lines})
+            return billing.send_invoice(session, organization_id, created.id)
+
+        design = invoice(-75, 30, [line("Diseño de la tienda online", "1", "1800", iva),
+                                   line("Horas de consultoría", "6", "65", iva)])
+        hosting = invoice(-40, 30, [line("Alojamiento anual", "1", "240", iva)])
+        invoice(-6, 30, [line("Mantenimiento mensual", "1", "150", iva)])
+        retainer = invoice(-20, 15, [line("Anticipo campaña de Navidad", "1", "1000")],
+                           kind="retainer")
+        billing.create_credit_note(session, organization_id, {
+            "customer_id": customer_id, "date": day(-30), "currency": "EUR",
+            "lines": [line("Abono por retraso en la entrega", "1", "100", iva)]})
+        billing.record_payment(session, organization_id, {
+            "customer_id": customer_id, "amount": design.total, "date": day(-50),
+            "currency": "EUR", "mode": "bank_transfer", "reference": "TRF-2026-118",
+            "applications": [{"invoice_id": design.id, "amount": design.total}]})
+        billing.record_payment(session, organization_id, {
+            "customer_id": customer_id, "amount": "150", "date": day(-10), "currency": "EUR",
+            "mode": "cheque", "applications": [{"invoice_id": hosting.id, "amount": "150"}]})
+        billing.record_payment(session, organization_id, {
+            "customer_id": customer_id, "amount": "400", "date": day(-3), "currency": "EUR",
+            "mode": "bank_transfer", "reference": "TRF-2026-131",
+            "applications": [{"invoice_id": retainer.id, "amount": "400"}]})
+        session.commit()
