@@ -38,7 +38,7 @@ test: install
 	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/run-tests.sh $(PYTEST_ARGS)
 
 bench: install
-	scripts/ensure-infra.sh
+	scripts/ensure-infra.sh --for-bench
 	$(BIN)/python bench/run.py
 
 clean:

@@ -2,10 +2,14 @@
 # Start what the portal needs on this machine when it is not running yet.
 #   RabbitMQ (always), with the management plugin (nameko's test fixtures use it);
 #   Pango and a font for WeasyPrint's PDFs;
-#   with --for-tests also PostgreSQL and Debian's Chromium for the browser tests.
+#   with --for-tests also PostgreSQL and Debian's Chromium for the browser tests;
+#   with --for-bench also PostgreSQL and wrk, the HTTP load generator (else the bench
+#   uses its Python one).
 set -euo pipefail
 for_tests=0
+for_bench=0
 [ "${1:-}" = "--for-tests" ] && for_tests=1
+[ "${1:-}" = "--for-bench" ] && for_bench=1
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -38,15 +42,25 @@ if ! ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0"; then
     fonts-dejavu-core >/dev/null
 fi
 
-if [ "$for_tests" = 1 ]; then
+if [ "$for_tests" = 1 ] || [ "$for_bench" = 1 ]; then
   if ! port_open 5432 && command -v pg_ctlcluster >/dev/null; then
     echo "ensure-infra: starting PostgreSQL"
     as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
   fi
   wait_port 5432
+fi
+
+if [ "$for_tests" = 1 ]; then
   if [ ! -x /usr/bin/chromium ]; then
     echo "ensure-infra: installing Debian's chromium for the browser tests"
     as_root apt-get update -qq
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
   fi
+fi
+
+if [ "$for_bench" = 1 ] && ! command -v wrk >/dev/null; then
+  echo "ensure-infra: installing wrk for the benchmark"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq wrk >/dev/null || \
+    echo "ensure-infra: wrk not installed; the benchmark uses its Python load generator" >&2
 fi
