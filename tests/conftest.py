@@ -13,3 +13,12 @@ def database_urls():
     yield urls
     if not os.environ.get("KEEP_TEST_DATABASES"):
         drop_databases(urls)
+
+
+@pytest.fixture(scope="session")
+def localstripe():
+    """localstripe on a free loopback port for this test run (see tests/support/localstripe.py)."""
+    from tests.support.localstripe import Localstripe
+    server = Localstripe().start()
+    yield server
+    server.stop()
