@@ -802,6 +802,8 @@ def get_activity_context(session, organization_id: str, customer_id: str,
 
     Soft-deleted customers and contacts are found too, so an event published
     before a deletion still renders; anything of another organization is not.
+    The customer's ``language`` (or None: the organization's then) is the one
+    emails to its contacts are written in, such as a payment receipt.
     """
     org = get_organization(session, organization_id)
     customer = session.scalar(select(Customer).where(Customer.id == customer_id,
@@ -818,7 +820,8 @@ def get_activity_context(session, organization_id: str, customer_id: str,
     return {
         "organization": {"id": org.id, "name": org.name, "slug": org.slug, "email": org.email,
                          "language": org.language, "timezone": org.timezone},
-        "customer": {"id": customer.id, "display_name": customer.display_name},
+        "customer": {"id": customer.id, "display_name": customer.display_name,
+                     "language": customer.language},
         "contact": None if contact is None else {
             "id": contact.id, "name": contact.name or contact.email, "email": contact.email},
     }

@@ -96,3 +96,23 @@ def test_organization_read_and_update(api, org):
     refused = api.patch("/organization", json={"slug": "robada", "timezone": "Mars/Base"})
     assert refused.status_code == 400
     assert set(refused.json["error"]["details"]) == {"slug", "timezone"}
+
+
+def test_allow_ach_is_set_on_create_changed_by_patch_and_shown(api):
+    """Staff decide which customers may pay by ACH bank transfer; off unless set."""
+    assert create_customer(api, "Sin ACH")["allow_ach"] is False
+    created = api.post("/customers", json={"display_name": "Con ACH", "currency": "USD",
+                                           "allow_ach": True})
+    assert created.status_code == 201 and created.json["allow_ach"] is True
+    customer_id = created.json["id"]
+    assert api.get(f"/customers/{customer_id}").json["allow_ach"] is True
+
+    kept = api.patch(f"/customers/{customer_id}", json={"phone": "+1 555 0100"})
+    assert kept.status_code == 200 and kept.json["allow_ach"] is True
+    off = api.patch(f"/customers/{customer_id}", json={"allow_ach": False})
+    assert off.status_code == 200 and off.json["allow_ach"] is False
+    assert api.get(f"/customers/{customer_id}").json["allow_ach"] is False
+
+    refused = api.patch(f"/customers/{customer_id}", json={"allow_ach": "yes please"})
+    assert refused.status_code == 400
+    assert set(refused.json["error"]["details"]) == {"allow_ach"}

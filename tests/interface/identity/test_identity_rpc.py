@@ -98,3 +98,21 @@ def test_other_organization_is_not_found(identity, org):
     customer = _customer(identity, org["organization"]["id"])
     with pytest.raises(CustomerNotFound):
         identity.get_customer(other["organization"]["id"], customer["id"])
+
+
+def test_allow_ach_over_rpc_in_the_customer_and_the_portal_profile(identity, org):
+    """The gateway offers ACH bank payments from the portal profile's customer."""
+    org_id = org["organization"]["id"]
+    plain = _customer(identity, org_id)
+    assert plain["allow_ach"] is False
+    assert identity.get_portal_profile(org_id, plain["id"])["customer"]["allow_ach"] is False
+
+    banked = _customer(identity, org_id, display_name="Con ACH", allow_ach=True)
+    assert identity.get_customer(org_id, banked["id"])["allow_ach"] is True
+    assert identity.get_portal_profile(org_id, banked["id"])["customer"]["allow_ach"] is True
+
+    identity.update_customer(org_id, banked["id"], {"phone": "600 000 000"})
+    assert identity.get_customer(org_id, banked["id"])["allow_ach"] is True
+    assert identity.update_customer(org_id, banked["id"], {"allow_ach": False})["allow_ach"] \
+        is False
+    assert identity.get_portal_profile(org_id, banked["id"])["customer"]["allow_ach"] is False

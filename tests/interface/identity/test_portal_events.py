@@ -106,11 +106,11 @@ def test_activity_context_over_rpc(identity, ana):
         "organization": {"id": ana["org_id"], "name": "Org A", "slug": ana["slug"],
                          "email": "staff@a.example", "language": "es",
                          "timezone": "Europe/Madrid"},
-        "customer": {"id": ana["customer_id"], "display_name": "Cliente"},
+        "customer": {"id": ana["customer_id"], "display_name": "Cliente", "language": "en"},
         "contact": {"id": ana["contact_id"], "name": "Ana Ruiz", "email": "ana@example.com"}}
     identity.delete_customer(ana["org_id"], ana["customer_id"])
     assert identity.get_activity_context(ana["org_id"], ana["customer_id"])["customer"] == \
-        {"id": ana["customer_id"], "display_name": "Cliente"}
+        {"id": ana["customer_id"], "display_name": "Cliente", "language": "en"}
     other = identity.create_organization({"name": "Org B", "email": "staff@b.example"})
     with pytest.raises(CustomerNotFound):
         identity.get_activity_context(other["organization"]["id"], ana["customer_id"])

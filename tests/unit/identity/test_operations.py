@@ -53,6 +53,22 @@ def test_customer_contacts_email_is_normalised_and_first_is_primary(customer):
     assert no_email.email == "" and not no_email.is_primary
 
 
+def test_allow_ach_is_off_unless_staff_turn_it_on_and_stays_as_set(session, org, customer):
+    """ACH bank payments are offered only to customers staff allow them for."""
+    assert customer.allow_ach is False
+    assert ops.create_customer(session, org.id, {"display_name": "Banca",
+                                                 "allow_ach": True}).allow_ach is True
+    ops.update_customer(session, org.id, customer.id, {"allow_ach": True})
+    ops.update_customer(session, org.id, customer.id, {"phone": "600 000 000"})
+    session.commit()
+    assert ops.get_customer(session, org.id, customer.id).allow_ach is True
+    ops.update_customer(session, org.id, customer.id, {"allow_ach": False})
+    assert ops.get_customer(session, org.id, customer.id).allow_ach is False
+    with pytest.raises(ValidationFailed) as info:
+        ops.update_customer(session, org.id, customer.id, {"allow_ach": "maybe"})
+    assert set(info.value.details) == {"allow_ach"}
+
+
 def test_unknown_fields_are_refused(session, org):
     with pytest.raises(ValidationFailed) as info:
         ops.create_customer(session, org.id, {"display_name": "X", "colour": "red"})

@@ -397,7 +397,7 @@ def test_activity_context_names_who_acted_even_after_deletion(session, org, cust
     assert context == {
         "organization": {"id": org.id, "name": "Org A", "slug": org.slug,
                          "email": "a@org.example", "language": "es", "timezone": "UTC"},
-        "customer": {"id": customer.id, "display_name": "Cliente"},
+        "customer": {"id": customer.id, "display_name": "Cliente", "language": None},
         "contact": {"id": ana.id, "name": "Ana", "email": "ana@example.com"}}
     assert ops.get_activity_context(session, org.id, customer.id)["contact"] is None
 
