@@ -4,6 +4,42 @@ Started with ``--from-scratch`` so it never reloads an earlier run's state. It s
 whole store to the hard-coded ``/tmp/localstripe.pickle`` after every change (its cwd and
 TMPDIR do not move that file; only loading is skipped), so two instances on one machine
 overwrite each other's pickle harmlessly, and each write costs time proportional to the store.
+
+Its stand-in Stripe.js (GET ``js_url``, localstripe-v3.js), checked in headless Chromium:
+
+* ``Stripe(pk).elements().create("card")`` (one card element per ``elements()``) and
+  ``.mount(selector)`` put plain ``<input type="text">`` fields into the container, after a
+  "localstripe: " label, each with its field name as placeholder: ``number`` (16 digits),
+  ``exp_month``, ``exp_year`` (TWO digits: the script prefixes "20"), ``cvc`` (3 digits),
+  ``postal_code``. A headless browser fills them like any input (Playwright ``fill`` on
+  ``<container> input[placeholder=number]`` etc.; the values are read on each ``input`` event).
+  There is no iframe, so nothing is cross-origin to the page.
+* ``confirmCardSetup(seti_client_secret, {payment_method: {card: element, billing_details}})``
+  WORKS: it POSTs the card to ``/v1/setup_intents/<id>/confirm`` (publishable key, JSON body,
+  CORS answered for any Origin); the SetupIntent succeeds with a new ``pm_…`` (brand "visa",
+  last4, exp, billing_details with the element's postal code). localstripe does NOT attach
+  that method to the SetupIntent's customer (its ``customer`` stays null; attach it
+  server-side if it matters). Cards 4000000000000002/…9995/…9987/…0069/…0127 answer 402
+  ``card_declined`` here; 3-D Secure cards (4000002760003184, 4000000000003220, …) leave it
+  ``requires_action`` and the script shows its own modal ("Complete authentication" /
+  "Fail authentication").
+* ``confirmCardPayment(pi_client_secret, data)`` IGNORES ``data`` (the card element is never
+  read): it always shows the 3-D Secure modal, then POSTs
+  ``/v1/payment_intents/<id>/_authenticate?success=…``, which only works when the
+  PaymentIntent is already ``requires_action``. On a fresh PaymentIntent (no payment method,
+  ``requires_payment_method``) it answers ``{"error": {"message": "Bad request"}}``.
+  So against localstripe a card payment is: confirmCardSetup in the browser → ``pm_…`` →
+  server ``payment_intents.create(confirm=True, payment_method=pm, customer=…)`` →
+  ``succeeded`` (or ``requires_action`` for a 3-D Secure card, then confirmCardPayment in the
+  browser with the modal). Server-side ``payment_intents.confirm`` answers 500.
+* ``createPaymentMethod`` is an empty stub (resolves to undefined); ``createToken`` and
+  ``createSource`` POST to /v1/tokens and /v1/sources. No us_bank_account / ACH helpers
+  (collectBankAccountForPayment, confirmUsBankAccountPayment) exist, and localstripe's payment
+  methods are only ``card`` and ``sepa_debit`` (a sepa_debit charge is ``processing`` for
+  0.5 s, then succeeds and sends ``payment_intent.succeeded``).
+
+Webhooks: ``register_webhook`` → localstripe signs each event like Stripe
+(``Stripe-Signature: t=…,v1=…``) and POSTs it once, about a second after the event; no retries.
 """
 import os
 import subprocess

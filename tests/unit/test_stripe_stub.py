@@ -8,8 +8,8 @@ def test_localstripe_answers_the_stripe_sdk_and_counts_payment_intents(localstri
     client = stripe.StripeClient("sk_test_x", base_addresses={"api": localstripe.url},
                                  max_network_retries=0)
     before = len(localstripe.payment_intents())
-    customer = client.customers.create(params={"email": "ana@example.com"})
-    intent = client.payment_intents.create(params={
+    customer = client.v1.customers.create(params={"email": "ana@example.com"})
+    intent = client.v1.payment_intents.create(params={
         "amount": 1250, "currency": "eur", "customer": customer.id,
         "payment_method_types": ["card"]})
 
@@ -25,7 +25,7 @@ def test_localstripe_refuses_a_key_that_is_not_secret(localstripe):
     client = stripe.StripeClient("pk_test_x", base_addresses={"api": localstripe.url},
                                  max_network_retries=0)
     with pytest.raises(stripe.AuthenticationError):
-        client.customers.create(params={"email": "ana@example.com"})
+        client.v1.customers.create(params={"email": "ana@example.com"})
 
 
 def test_localstripe_serves_its_stand_in_stripe_js(localstripe):
