@@ -52,3 +52,32 @@ class RecurringProfileNotFound(NotFound):
 
 class CommentRefused(ValidationFailed):
     """A comment's body or author is missing or too long."""
+
+
+class PaymentRefused(ValidationFailed):
+    """A payment was refused before or by the gateway; nothing was charged.
+
+    ``details``: ``cp_code`` (a portal_common.payment_codes code, or None for an ordinary
+    decline), ``decline_code`` and ``gateway_message`` (the gateway's own, for declines),
+    ``attempt_id`` when an attempt was recorded.
+    """
+
+
+class PaymentInProgress(Conflict):
+    """Another payment of one of these invoices is in flight (not settled yet)."""
+
+
+class PaymentAttemptNotFound(NotFound):
+    pass
+
+
+class SavedMethodNotFound(NotFound):
+    pass
+
+
+class GatewayNotConfigured(NotFound):
+    """The organization has no online payment gateway settings."""
+
+
+class WebhookSignatureInvalid(ValidationFailed):
+    """A webhook whose signature does not verify with the organization's secret."""
