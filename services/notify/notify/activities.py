@@ -63,11 +63,13 @@ ACTIVITY_KINDS = {kind.key: kind for kind in (
           email=True, summary_es="{who} ha comentado ({document}): «{comment_excerpt}»",
           summary_en="{who} commented on {document}: “{comment_excerpt}”"),
     _kind("payment_made", "Un cliente realiza un pago", "A customer makes a payment",
-          email=True, summary_es="{who} ha realizado un pago: {document}",
-          summary_en="{who} made a payment: {document}"),
+          email=True, summary_es="{who} ha realizado un pago de {amount} ({document}): "
+                                 "{invoice_list}",
+          summary_en="{who} made a payment of {amount} ({document}): {invoice_list}"),
     _kind("payment_failed", "El pago de un cliente falla", "A customer's payment fails",
-          email=True, summary_es="{who} no ha podido pagar: {document}",
-          summary_en="{who} could not pay: {document}"),
+          email=True, summary_es="{who} no ha podido pagar {amount} ({invoice_list}): "
+                                 "{failure}",
+          summary_en="{who} could not pay {amount} ({invoice_list}): {failure}"),
     _kind("details_updated", "Un cliente actualiza sus datos", "A customer updates their details",
           email=True, summary_es="{who} ha actualizado sus datos: {section}",
           summary_en="{who} updated their details: {section}"),
@@ -84,6 +86,8 @@ ACTIVITY_KINDS = {kind.key: kind for kind in (
 ACTIVITY_EVENTS = {
     ("billing", "invoice_viewed"): "invoice_viewed",
     ("billing", "comment_added"): "comment_added",
+    ("billing", "payment_succeeded"): "payment_made",
+    ("billing", "payment_failed"): "payment_failed",
     ("identity", "customer_details_updated"): "details_updated",
     ("identity", "review_submitted"): "review_submitted",
     ("identity", "customer_message_sent"): "customer_message",

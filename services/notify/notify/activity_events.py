@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from . import payments
 from .activities import (DOCUMENT_TYPES, EMPTY, FIELDS, SECTIONS, YES_NO,
                          ActivityKind, label)
 from .catalog import STAFF_EMAILS, language_or_default
@@ -107,6 +108,8 @@ def _facts(activity: Activity) -> dict:
         noun = label(DOCUMENT_TYPES, document["type"], language)
         document_text = f"{noun} {number}" if number else noun
     comment = _text(payload.get("comment"))
+    error_code = _text(payload.get("error_code"))
+    decline_message = _text(payload.get("decline_message"))
     return {
         "organization_name": activity.organization["name"],
         "customer_name": customer,
@@ -123,8 +126,17 @@ def _facts(activity: Activity) -> dict:
         "amount": _with_currency(payload.get("amount"), payload),
         "total": _with_currency(payload.get("total"), payload),
         "balance": _with_currency(payload.get("balance"), payload),
-        "error_code": _text(payload.get("error_code")),
-        "remedy": _localized(payload.get("remedy"), language),
+        "payment_number": _text(payload.get("payment_number")),
+        "method": payments.method_label(payload.get("method"), language),
+        "invoices": payments.invoice_lines(payload.get("invoices"), payload.get("currency")),
+        "invoice_list": payments.invoice_list(payload.get("invoices"), language),
+        "error_code": error_code,
+        "error_meaning": payments.meaning(error_code, language),
+        "remedy": (_localized(payload.get("remedy"), language)
+                   or payments.remedy(error_code, language)),
+        "decline_message": decline_message,
+        "decline_code": _text(payload.get("decline_code")),
+        "failure": error_code or decline_message,
         "section": (label(SECTIONS, payload["section"], language)
                     if payload.get("section") else None),
         "changes": format_changes(payload["changes"], language) if payload.get("changes") else None,

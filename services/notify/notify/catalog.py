@@ -34,7 +34,9 @@ occurred_at         when, in the organization's time zone
 
 and, per kind: ``document`` ("presupuesto QT-000123") and ``document_number`` for
 the activities on a document; ``reason`` (declined, rejected); ``comment``;
-``total`` and ``balance`` (an invoice viewed); ``amount`` (payments); ``error_code`` and ``remedy`` (a failed payment);
+``total`` and ``balance`` (an invoice viewed); ``amount``, ``method`` and ``invoices``
+(payments); ``payment_number`` (a payment made); ``error_code``, ``error_meaning``,
+``remedy``, ``decline_message`` and ``decline_code`` (a failed payment);
 ``section`` and ``changes`` (every changed field, "old → new", one per line);
 ``rating`` and ``message`` (a review).
 
@@ -43,6 +45,11 @@ email, Reply-To the contact): the common ones and ``subject``, ``message``.
 
 ``password_changed`` (to the contact, in the contact's language): ``contact_name``,
 ``organization_name``, ``changed_at``, ``portal_url``.
+
+``payment_receipt`` (to the contact who paid, in the customer's language, else the
+organization's): ``contact_name``, ``customer_name``, ``organization_name``, ``amount``,
+``payment_number``, ``payment_date``, ``invoices``, ``method``, ``receipt_url``
+(``{PORTAL_BASE_URL}/portal/{slug}/payments/{payment_id}``).
 
 ``document_forwarded`` (a portal contact forwards a document; to the address they gave, in
 the language they chose, with the PDF attached): ``recipient_name``, ``sender_name``,
@@ -176,10 +183,27 @@ TOTAL = _p("total", "Total del documento y moneda", "The document's total and cu
            "1210.00 EUR", optional=True)
 BALANCE = _p("balance", "Lo que queda por pagar y moneda", "What is left to pay and currency",
              "1210.00 EUR", optional=True)
+PAYMENT_NUMBER = _p("payment_number", "Número del pago", "The payment's number",
+                    "PAY-000042", optional=True)
+METHOD = _p("method", "Forma de pago (tarjeta, cuenta bancaria), o vacío",
+            "Payment method (card, bank account), or empty", "tarjeta", optional=True)
+INVOICES = _p("invoices", "Las facturas del pago, «número: importe», una por línea",
+              "The payment's invoices, 'number: amount', one per line",
+              "INV-000007: 1000.00 EUR\nINV-000009: 234.50 EUR", optional=True)
 ERROR_CODE = _p("error_code", "Código del error (Cp…), o vacío", "Error code (Cp…), or empty",
                 "Cp3003", optional=True)
+ERROR_MEANING = _p("error_meaning", "Qué salió mal, según el código (Cp…), o vacío",
+                   "What went wrong, from the code (Cp…), or empty",
+                   "El pago ha sido rechazado debido a los filtros de detección de fraude.",
+                   optional=True)
 REMEDY = _p("remedy", "Qué puede hacer, o vacío", "What you can do, or empty",
             "Compruebe si la transacción fue fraudulenta.", optional=True)
+DECLINE_MESSAGE = _p("decline_message",
+                     "Sin código Cp: el motivo del rechazo que dio la pasarela, o vacío",
+                     "Without a Cp code: the decline reason the gateway gave, or empty",
+                     "Your card has insufficient funds.", optional=True)
+DECLINE_CODE = _p("decline_code", "El código de rechazo de la pasarela, o vacío",
+                  "The gateway's decline code, or empty", "insufficient_funds", optional=True)
 SECTION = _p("section", "La sección que cambió", "The section that changed",
              "Dirección de facturación")
 CHANGES = _p("changes", "Cada campo cambiado, «anterior → nuevo», uno por línea",
@@ -207,8 +231,9 @@ ACTIVITY_PLACEHOLDERS = {
     "approval_approved": ON_DOCUMENT,
     "approval_rejected": (*ON_DOCUMENT, REASON),
     "comment_added": (*ON_DOCUMENT, COMMENT),
-    "payment_made": (*ON_DOCUMENT, AMOUNT),
-    "payment_failed": (*ON_DOCUMENT, AMOUNT, ERROR_CODE, REMEDY),
+    "payment_made": (*ON_DOCUMENT, AMOUNT, PAYMENT_NUMBER, METHOD, INVOICES),
+    "payment_failed": (*ON_DOCUMENT, AMOUNT, METHOD, INVOICES, ERROR_CODE, ERROR_MEANING,
+                       REMEDY, DECLINE_MESSAGE, DECLINE_CODE),
     "details_updated": (SECTION, CHANGES),
     "review_submitted": (RATING, REVIEW_MESSAGE),
     "customer_message": (SUBJECT, MESSAGE),
@@ -267,8 +292,29 @@ DOCUMENT_FORWARDED = EmailKind(
     ),
 )
 
+PAYMENT_RECEIPT = EmailKind(
+    key="payment_receipt",
+    description={"es": "Recibo al contacto que ha pagado en el portal",
+                 "en": "Receipt to the contact who paid in the portal"},
+    placeholders=(
+        _p("contact_name", "Nombre del contacto que pagó", "The name of the contact who paid",
+           "Marta Ibáñez"),
+        CUSTOMER_NAME,
+        ORGANIZATION_NAME,
+        _p("amount", "Importe pagado y moneda", "Amount paid and currency", "1234.50 EUR"),
+        _p("payment_number", "Número del pago", "The payment's number", "PAY-000042"),
+        _p("payment_date", "Fecha del pago, en la zona horaria de su organización",
+           "The payment's date, in your organization's time zone", "4 de diciembre de 2026"),
+        INVOICES,
+        METHOD,
+        _p("receipt_url", "Enlace al recibo en el portal", "Link to the receipt in the portal",
+           "https://portal.example.com/portal/demo/payments/EXAMPLE-ID"),
+    ),
+    action=Action("receipt_url", {"es": "Ver el recibo", "en": "View the receipt"}),
+)
+
 KINDS = {kind.key: kind for kind in (PORTAL_INVITATION, *STAFF_EMAILS.values(),
-                                     PASSWORD_CHANGED, DOCUMENT_FORWARDED)}
+                                     PASSWORD_CHANGED, DOCUMENT_FORWARDED, PAYMENT_RECEIPT)}
 
 
 def language_or_default(*candidates) -> str:

@@ -28,3 +28,13 @@ def format_datetime(value: datetime, language: str, timezone_name: str | None) -
     if language == "es":
         return f"{local.day} de {month} de {local.year}, {clock} ({zone.key})"
     return f"{month} {local.day}, {local.year}, {clock} ({zone.key})"
+
+
+def format_date(value: datetime, language: str, timezone_name: str | None) -> str:
+    """The day alone, as it was where the organization is: '4 de diciembre de 2026' /
+    'December 4, 2026'."""
+    local = as_utc(value).astimezone(_zone(timezone_name))
+    month = MONTHS[language][local.month - 1]
+    if language == "es":
+        return f"{local.day} de {month} de {local.year}"
+    return f"{month} {local.day}, {local.year}"

@@ -128,6 +128,60 @@ class CommentAdded(ActivityPayload):
         return data
 
 
+class PaidInvoice(_Tolerant):
+    invoice_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    number = fields.String(load_default="", allow_none=True, validate=validate.Length(max=60))
+    amount = fields.String(load_default=None, allow_none=True)
+
+
+class _PaymentEvent(ActivityPayload):
+    """What billing's payment events share: who paid, how much, how, for which invoices."""
+
+    amount = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    currency = fields.String(required=True, validate=validate.Length(min=3, max=3))
+    method = fields.String(load_default=None, allow_none=True)
+    invoices = fields.List(fields.Nested(PaidInvoice), load_default=list)
+
+
+class PaymentSucceeded(_PaymentEvent):
+    """billing's ``payment_succeeded``: the payment (its number is the document staff see)
+    and the invoices it paid. The paying contact also gets the receipt email."""
+
+    payment_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    number = fields.String(required=True, validate=validate.Length(min=1, max=60))
+
+    @post_load
+    def _document(self, data, **kwargs):
+        data["document"] = {"type": "payment", "id": data["payment_id"],
+                            "number": data["number"]}
+        data["payment_number"] = data["number"]
+        return data
+
+
+class PaymentFailed(_PaymentEvent):
+    """billing's ``payment_failed``: refused with a Cp code (and its remedy per language),
+    or declined by the gateway without one (its decline message and code). The document is
+    the invoice when one was being paid."""
+
+    attempt_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    cp_code = fields.String(load_default=None, allow_none=True,
+                            validate=validate.Length(max=20))
+    decline_code = fields.String(load_default=None, allow_none=True)
+    message = fields.String(load_default=None, allow_none=True)
+    remedy = fields.Raw(load_default=None, allow_none=True)
+
+    @post_load
+    def _failure(self, data, **kwargs):
+        invoices = data["invoices"]
+        if len(invoices) == 1:
+            data["document"] = {"type": "invoice", "id": invoices[0]["invoice_id"],
+                                "number": invoices[0]["number"] or ""}
+        data["error_code"] = data["cp_code"]
+        if not data["cp_code"]:
+            data["decline_message"] = data["message"]
+        return data
+
+
 # Per activity kind, when its events carry more than the common fields.
 ACTIVITY_PAYLOADS = {
     "details_updated": CustomerDetailsUpdated,
@@ -135,6 +189,8 @@ ACTIVITY_PAYLOADS = {
     "customer_message": CustomerMessageSent,
     "invoice_viewed": InvoiceViewed,
     "comment_added": CommentAdded,
+    "payment_made": PaymentSucceeded,
+    "payment_failed": PaymentFailed,
 }
 
 
@@ -149,6 +205,7 @@ class ContactPasswordChanged(_Tolerant):
 class CustomerRef(_Tolerant):
     id = fields.String(required=True)
     display_name = fields.String(required=True)
+    language = fields.String(load_default=None, allow_none=True)   # else the organization's
 
 
 class ContactRef(_Tolerant):

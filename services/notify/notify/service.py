@@ -23,6 +23,7 @@ from .invitation import invitation_request
 from .mail_queue import claim, deliver, queue_mail, send_due
 from .models import Outbox, ProcessedEvent
 from .password_changed import password_changed_request
+from .payment_receipt import receipt_request
 from .schemas import (EmailTemplateSchema, FeedEntrySchema, NotificationPreferenceSchema,
                       OutgoingMailDetailSchema, OutgoingMailSchema, page_of)
 
@@ -93,9 +94,22 @@ class NotifyService(HealthRpc, OutboxRelay):
     def on_comment_added(self, envelope):
         self._on_activity("billing", "comment_added", envelope)
 
-    def _on_activity(self, source, event_type, envelope):
+    @event_handler("billing", "payment_succeeded", requeue_on_error=True)
+    def on_payment_succeeded(self, envelope):
+        self._on_activity("billing", "payment_succeeded", envelope,
+                          customer_mail=receipt_request)
+
+    @event_handler("billing", "payment_failed", requeue_on_error=True)
+    def on_payment_failed(self, envelope):
+        self._on_activity("billing", "payment_failed", envelope)
+
+    def _on_activity(self, source, event_type, envelope, customer_mail=None):
         """Check the event, ask identity for the names (outside any transaction), then
-        record the feed entry and/or queue the staff email with the event as handled."""
+        record the feed entry and/or queue the staff email with the event as handled.
+
+        ``customer_mail(activity)`` → a MailRequest (or None) for an email to the customer
+        that the event also calls for (the payment receipt), queued in that same
+        transaction whatever the staff's preferences."""
         kind = ACTIVITY_KINDS[ACTIVITY_EVENTS[(source, event_type)]]
         loaded = self._load(envelope, ACTIVITY_PAYLOADS.get(kind.key, ActivityPayload))
         if loaded is None or self._already_handled(loaded[0], ACTIVITY_HANDLER):
@@ -108,12 +122,16 @@ class NotifyService(HealthRpc, OutboxRelay):
             event_id=head["event_id"], organization_id=head["organization_id"], kind=kind,
             occurred_at=_occurred_at(head), payload={**head["payload"], **payload},
             context=context)
-        mails = self._store(self._record_activity, {**head, "activity": activity})
+        mails = self._store(self._record_activity, {**head, "activity": activity,
+                                                    "customer_mail": customer_mail})
         self._send_now(mails or [])
 
     @handles_once(ACTIVITY_HANDLER)
     def _record_activity(self, event):
-        return activity_events.record(self.db, event["activity"])
+        mails = activity_events.record(self.db, event["activity"])
+        request = event["customer_mail"](event["activity"]) if event["customer_mail"] else None
+        mail = queue_mail(self.db, request) if request is not None else None
+        return mails + [mail] if mail is not None else mails
 
     # --- the contact's own account ------------------------------------------------------
 

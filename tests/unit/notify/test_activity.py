@@ -326,24 +326,6 @@ def test_a_document_activity_names_the_document(service, transport, session, mon
     assert entry.details == {"reason": "Plazo demasiado largo"}
 
 
-def test_a_failed_payment_has_room_for_the_code_and_the_remedy(
-        service, transport, monkeypatch, identity):
-    identity.organizations[ORG_ID]["language"] = "en"
-    monkeypatch.setitem(activities.ACTIVITY_EVENTS, ("billing", "payment_failed"),
-                        "payment_failed")
-    service._on_activity("billing", "payment_failed", activity_envelope("payment_failed", {
-        "document": {"type": "invoice", "id": "i-1", "number": "INV-7"},
-        "amount": "120.00", "currency": "EUR", "error_code": "Cp3003",
-        "remedy": {"es": "Compruebe sus filtros de fraude.",
-                   "en": "Check whether it was fraudulent; adjust your fraud filters."}}))
-    [sent] = transport.sent
-    assert sent["message"]["Subject"] == "A payment by Ferretería Central failed"
-    text = _text(sent)
-    assert "tried to pay 120.00 EUR" in text
-    assert "Error code: Cp3003" in text and "Document: invoice INV-7" in text
-    assert "What you can do: Check whether it was fraudulent; adjust your fraud filters." in text
-
-
 # --- the staff feed ------------------------------------------------------------------------
 
 def _fill_feed(service, identity):
