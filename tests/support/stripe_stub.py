@@ -18,6 +18,13 @@ call created. A programmed delay applies AFTER the object is created: the client
 while Stripe has already charged, which is what an unknown outcome is.
 
 ``signature_header`` and ``event`` build webhook deliveries signed like Stripe's.
+
+It also serves a stand-in Stripe.js at ``/js.stripe.com/v3/`` (as localstripe does, at the
+same path under the API base) for what localstripe's lacks: a US bank account (ACH) payment,
+``collectBankAccountForPayment`` (no bank-picking dialog: it links the stub's test account
+"STRIPE TEST BANK ••••6789" at once) and ``confirmUsBankAccountPayment``, after which the
+PaymentIntent is ``processing`` as Stripe's is while the debit clears; a test settles it
+with ``set_intent`` and a signed ``payment_intent.succeeded`` event.
 """
 import hashlib
 import hmac
@@ -124,6 +131,32 @@ def event(event_type: str, obj: dict, event_id: str | None = None) -> dict:
             "api_version": "2024-06-20", "created": int(time.time()), "livemode": False,
             "pending_webhooks": 1, "request": {"id": None, "idempotency_key": None},
             "data": {"object": obj}}
+
+
+STRIPE_JS = """// Stand-in Stripe.js of tests/support/stripe_stub.py: US bank account payments only.
+(function () {
+  var base = document.currentScript.src.replace(/\\/js\\.stripe\\.com\\/v3\\/$/, "");
+  function post(path, body) {
+    return fetch(base + path, {method: "POST", body: JSON.stringify(body)})
+      .then(function (r) { return r.json(); })
+      .then(function (answer) { return answer.error ? {error: answer.error} : answer; });
+  }
+  window.Stripe = function (publishableKey) {
+    return {
+      elements: function () { return {create: function () { return {mount: function () {}}; }}; },
+      collectBankAccountForPayment: function (options) {
+        return post("/_stub/collect_bank_account", {key: publishableKey,
+          client_secret: options.clientSecret,
+          billing_details: ((options.params || {}).payment_method_data || {}).billing_details});
+      },
+      confirmUsBankAccountPayment: function (clientSecret) {
+        return post("/_stub/confirm_us_bank_account", {key: publishableKey,
+                                                       client_secret: clientSecret});
+      }
+    };
+  };
+}());
+"""
 
 
 def _new_id(prefix: str) -> str:
@@ -270,6 +303,8 @@ class StripeStub:
             self.requests.append({"method": method, "path": parts.path, "params": params,
                                   "idempotency_key": key, "api_key": api_key})
 
+        if route == "GET /js.stripe.com/v3/" or route.startswith("POST /_stub/"):
+            return self._browser(handler, route, raw)
         answer = self._next_answer(route) or Answer()
         if answer.disconnect:
             handler.close_connection = True
@@ -299,6 +334,36 @@ class StripeStub:
             handler.wfile.write(payload)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up waiting, as intended by a delay
+
+    def _browser(self, handler, route: str, raw: str) -> None:
+        """The stand-in Stripe.js and the two calls it makes (publishable key, any Origin)."""
+        if route.startswith("GET"):
+            status, content, kind = 200, STRIPE_JS.encode(), "application/javascript"
+        else:
+            status, body = self._bank_step(route, json.loads(raw or "{}"))
+            content, kind = json.dumps(body).encode(), "application/json"
+        handler.send_response(status)
+        handler.send_header("Content-Type", kind)
+        handler.send_header("Content-Length", str(len(content)))
+        handler.send_header("Access-Control-Allow-Origin", handler.headers.get("Origin", "*"))
+        handler.end_headers()
+        handler.wfile.write(content)
+
+    def _bank_step(self, route: str, body: dict) -> tuple[int, dict]:
+        secret = body.get("client_secret") or ""
+        intent = self.objects.get(secret.split("_secret_")[0])
+        if intent is None or intent.get("client_secret") != secret:
+            return 404, {"error": {"type": "invalid_request_error", "code": "resource_missing",
+                                   "message": "No such payment_intent."}}
+        if route == "POST /_stub/collect_bank_account":
+            method = self.add_payment_method("us_bank_account", name=(
+                body.get("billing_details") or {}).get("name"))
+            with self._lock:
+                intent.update(payment_method=method["id"], status="requires_confirmation")
+        else:
+            with self._lock:
+                intent.update(status="processing", latest_charge=_new_id("py"))
+        return 200, {"paymentIntent": dict(intent)}
 
     def _declined_intent(self, params: dict, body: dict) -> dict:
         """Stripe creates the PaymentIntent even when confirming it declines, and says so."""

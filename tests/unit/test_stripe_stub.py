@@ -186,3 +186,22 @@ def test_webhook_signatures_verify_with_the_stripe_sdk(stub):
     assert verified.data.object.id == intent.id
     with pytest.raises(stripe.SignatureVerificationError):
         stripe.Webhook.construct_event(payload, header, "whsec_other")
+
+
+def test_the_stand_in_stripe_js_links_a_bank_account_and_leaves_the_debit_processing(stub):
+    intent = pay(sdk(stub.url), payment_method_types=["us_bank_account"])
+    script = requests.get(f"{stub.url}/js.stripe.com/v3/", timeout=10)
+    assert "collectBankAccountForPayment" in script.text
+    assert "confirmUsBankAccountPayment" in script.text
+
+    linked = requests.post(f"{stub.url}/_stub/collect_bank_account", timeout=10, data=json.dumps(
+        {"key": "pk_test_stub", "client_secret": intent.client_secret,
+         "billing_details": {"name": "Ana García"}})).json()["paymentIntent"]
+    method = stub.objects[linked["payment_method"]]
+    assert method["type"] == "us_bank_account" and method["billing_details"]["name"] == "Ana García"
+    confirmed = requests.post(f"{stub.url}/_stub/confirm_us_bank_account", timeout=10,
+                              data=json.dumps({"client_secret": intent.client_secret})).json()
+    assert confirmed["paymentIntent"]["status"] == "processing"
+    wrong = requests.post(f"{stub.url}/_stub/confirm_us_bank_account", timeout=10,
+                          data=json.dumps({"client_secret": intent.id + "_secret_wrong"}))
+    assert wrong.status_code == 404
