@@ -23,6 +23,7 @@ import quotes.exceptions as quotes_errors
 import timesheets.exceptions as timesheets_errors
 from portal_common import errors as kinds
 
+from .payment_messages import refusal_message
 from .request_log import loggable_path
 from .rpc import PoolExhausted
 
@@ -85,6 +86,13 @@ ERRORS: dict[type, tuple[int, str]] = {
     billing_errors.IdempotencyKeyReused: (409, "idempotency_key_reused"),
     billing_errors.RecurringProfileNotFound: (404, "recurring_profile_not_found"),
     billing_errors.StatementRangeInvalid: (400, "invalid_statement_range"),
+    # online payments (a refusal's code is its Cp code when it has one: payment_refusal)
+    billing_errors.PaymentRefused: (402, "payment_declined"),
+    billing_errors.PaymentInProgress: (409, "payment_in_progress"),
+    billing_errors.PaymentAttemptNotFound: (404, "payment_attempt_not_found"),
+    billing_errors.SavedMethodNotFound: (404, "saved_method_not_found"),
+    billing_errors.GatewayNotConfigured: (404, "payment_gateway_not_configured"),
+    billing_errors.WebhookSignatureInvalid: (400, "webhook_signature_invalid"),
     quotes_errors.DocumentNotFound: (404, "document_not_found"),
     timesheets_errors.DocumentNotFound: (404, "document_not_found"),
     # notify
@@ -137,6 +145,8 @@ def lookup(exc: BaseException) -> tuple[int, str] | None:
 
 def _public_message(exc, status: int) -> str:
     """What the client may read: a business error's own words, never internals."""
+    if isinstance(exc, billing_errors.PaymentRefused):
+        return refusal_message(exc.details, exc.message)
     if status >= 500:
         return GENERIC_MESSAGES.get(status, GENERIC_MESSAGES[500])
     if isinstance(exc, kinds.PortalError) and exc.message:
@@ -153,7 +163,8 @@ def _details(exc) -> dict:
 
 
 def wants_json() -> bool:
-    return (request.blueprint in ("api", "health") or request.path.startswith("/api/")
+    return (request.blueprint in ("api", "health", "webhooks")
+            or request.path.startswith(("/api/", "/webhooks/"))
             or request.path in ("/healthz", "/readyz"))
 
 
@@ -202,6 +213,8 @@ def handle_exception(exc: Exception):
                       extra={"method": request.method, "path": loggable_path(),
                              "request_id": g.get("request_id")})
     status, code = found
+    if isinstance(exc, billing_errors.PaymentRefused):
+        code = exc.details.get("cp_code") or code
     if status == 503:
         log.warning("service_unavailable", extra={"reason": type(exc).__name__,
                                                   "path": loggable_path()})
