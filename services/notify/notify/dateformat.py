@@ -1,5 +1,5 @@
 """Dates as people read them in an email, in Spanish or English and a given time zone."""
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from portal_common.timeutil import as_utc
@@ -30,11 +30,14 @@ def format_datetime(value: datetime, language: str, timezone_name: str | None) -
     return f"{month} {local.day}, {local.year}, {clock} ({zone.key})"
 
 
-def format_date(value: datetime, language: str, timezone_name: str | None) -> str:
-    """The day alone, as it was where the organization is: '4 de diciembre de 2026' /
-    'December 4, 2026'."""
-    local = as_utc(value).astimezone(_zone(timezone_name))
-    month = MONTHS[language][local.month - 1]
+def format_day(day: date, language: str) -> str:
+    """'4 de diciembre de 2026' / 'December 4, 2026'."""
+    month = MONTHS[language][day.month - 1]
     if language == "es":
-        return f"{local.day} de {month} de {local.year}"
-    return f"{month} {local.day}, {local.year}"
+        return f"{day.day} de {month} de {day.year}"
+    return f"{month} {day.day}, {day.year}"
+
+
+def format_date(value: datetime, language: str, timezone_name: str | None) -> str:
+    """The day alone of a moment, as it was where the organization is."""
+    return format_day(as_utc(value).astimezone(_zone(timezone_name)).date(), language)

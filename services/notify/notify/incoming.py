@@ -149,6 +149,10 @@ class PaymentSucceeded(_PaymentEvent):
 
     payment_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
     number = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    # The payment's date in billing (ISO, kept as text: the payload is also the feed
+    # entry's JSON details); without it, or unreadable, the receipt gives the day the
+    # event happened.
+    date = fields.String(load_default=None, allow_none=True)
 
     @post_load
     def _document(self, data, **kwargs):

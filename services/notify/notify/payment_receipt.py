@@ -6,12 +6,13 @@ second receipt. It goes whatever the staff's notification preferences say: it
 is the customer's own confirmation, not a notice to staff.
 """
 import logging
+from datetime import date
 
 from portal_common import settings
 
 from . import payments
 from .catalog import PAYMENT_RECEIPT, language_or_default
-from .dateformat import format_date
+from .dateformat import format_date, format_day
 from .mail_queue import MailRequest
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,16 @@ log = logging.getLogger(__name__)
 def receipt_url(slug: str, payment_id: str) -> str:
     """The receipt page of the portal (the gateway's route for one payment)."""
     return f"{settings.portal_base_url()}/portal/{slug}/payments/{payment_id}"
+
+
+def _payment_date(activity, language: str) -> str:
+    """billing's date of the payment; else the day the event happened, where the
+    organization is."""
+    try:
+        return format_day(date.fromisoformat(activity.payload.get("date") or ""), language)
+    except ValueError:
+        return format_date(activity.occurred_at, language,
+                           activity.organization.get("timezone"))
 
 
 def receipt_request(activity) -> MailRequest | None:
@@ -47,8 +58,7 @@ def receipt_request(activity) -> MailRequest | None:
             "organization_name": organization["name"],
             "amount": f"{payload['amount']} {currency}",
             "payment_number": payload["number"],
-            "payment_date": format_date(activity.occurred_at, language,
-                                        organization.get("timezone")),
+            "payment_date": _payment_date(activity, language),
             "invoices": payments.invoice_lines(payload.get("invoices"), currency),
             "method": payments.method_label(payload.get("method"), language),
             "receipt_url": receipt_url(organization["slug"], payload["payment_id"]),

@@ -41,8 +41,9 @@ def _organization(identity, *, org_language="es", customer_language=None):
 def _succeeded(ids, payment_id="2b4f8c1e-0000-4000-8000-000000000042"):
     """payment_succeeded exactly as the contract has billing publish it."""
     return billing_event("payment_succeeded", ids, {
-        "payment_id": payment_id, "number": "PAY-000042", "contact_id": ids["contact_id"],
-        "amount": "1234.50", "currency": "EUR", "method": "card",
+        "payment_id": payment_id, "number": "PAY-000042",
+        "attempt_id": "5e1d2c3b-0000-4000-8000-000000000042", "contact_id": ids["contact_id"],
+        "amount": "1234.50", "currency": "EUR", "method": "card", "date": "2026-11-27",
         "invoices": [
             {"invoice_id": "9d0c7e5e-0000-4000-8000-000000000007", "number": "INV-000007",
              "amount": "1000.00"},
@@ -82,7 +83,7 @@ def test_a_payment_reaches_staff_and_the_paying_contact_in_spanish(
     assert receipt["Reply-To"] == STAFF
     text = text_of(receipt)
     assert text.startswith("Hola, Marta Ibáñez:\n\nHemos recibido su pago de 1234.50 EUR.")
-    assert "Pago: PAY-000042\nFecha: " in text and " de 20" in text
+    assert "Pago: PAY-000042\nFecha: 27 de noviembre de 2026\nImporte: 1234.50 EUR\n" in text
     assert "Facturas pagadas:\nINV-000007: 1000.00 EUR\nINV-000009: 234.50 EUR\n" in text
     link = f"{BASE_URL}/portal/{ids['slug']}/payments/{event['payload']['payment_id']}"
     assert link in text and f'href="{link}"' in html_of(receipt)
@@ -107,7 +108,7 @@ def test_an_english_customer_gets_an_english_receipt_and_english_staff_an_englis
     assert receipt["Subject"] == "Receipt for your payment PAY-000042 to Talleres Norte S.L."
     text = text_of(receipt)
     assert "Hello Marta Ibáñez,\n\nWe have received your payment of 1234.50 EUR." in text
-    assert "Amount: 1234.50 EUR\nMethod: card\n" in text
+    assert "Date: November 27, 2026\nAmount: 1234.50 EUR\nMethod: card\n" in text
     assert "Invoices paid:\nINV-000007: 1000.00 EUR\nINV-000009: 234.50 EUR\n" in text
     assert "View the receipt" in html_of(receipt)
 

@@ -35,10 +35,12 @@ def billing_event(event_type, payload, *, event_id=None):
             "payload": {"customer_id": "cus-1", **payload}}
 
 
-def payment_succeeded(*, contact_id="con-1", method="card", **kwargs):
+def payment_succeeded(*, contact_id="con-1", method="card", date=None, **kwargs):
+    """billing.events.PaymentSucceeded; without ``date`` the receipt uses the event's time."""
     return billing_event("payment_succeeded", {
-        "payment_id": "pay-1", "number": "PAY-000042", "contact_id": contact_id,
-        "amount": "1234.50", "currency": "EUR", "method": method,
+        "payment_id": "pay-1", "number": "PAY-000042", "attempt_id": "att-1",
+        "contact_id": contact_id, "amount": "1234.50", "currency": "EUR", "method": method,
+        **({"date": date} if date else {}),
         "invoices": [{"invoice_id": "inv-7", "number": "INV-000007", "amount": "1000.00"},
                      {"invoice_id": "inv-9", "number": "INV-000009", "amount": "234.50"}]},
         **kwargs)
@@ -240,6 +242,18 @@ def test_a_failure_follows_the_organizations_preference(service, transport, sess
                                              remedy=CODES["Cp4001"].remedy()))
     assert transport.sent == []
     assert session.scalar(select(FeedEntry.summary)).endswith("(factura INV-000007): Cp4001")
+
+
+def test_the_receipt_gives_billings_date_of_the_payment_when_it_has_one(service, transport):
+    service.on_payment_succeeded(payment_succeeded(date="2026-11-30"))
+    [receipt] = _to(transport, MARTA)
+    assert "Fecha: 30 de noviembre de 2026\n" in _text(receipt)
+
+
+def test_an_unreadable_date_falls_back_to_the_day_of_the_event(service, transport):
+    service.on_payment_succeeded(payment_succeeded(date="30/11/2026"))
+    [receipt] = _to(transport, MARTA)
+    assert "Fecha: 1 de diciembre de 2026\n" in _text(receipt)
 
 
 # --- wording -------------------------------------------------------------------------------
