@@ -133,3 +133,59 @@ SCHEMAS = {
     "recurring_profile_deleted": RecurringProfileDeleted(),
     "refund_recorded": RefundRecorded(),
 }
+
+
+class PaidInvoice(Schema):
+    invoice_id = fields.String(required=True)
+    number = fields.String(required=True)
+    amount = fields.String(required=True)
+
+
+class PaymentSucceeded(Schema):
+    """An online payment went through: the receipt exists, the invoices are updated."""
+
+    payment_id = fields.String(required=True)
+    number = fields.String(required=True)
+    attempt_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    contact_id = fields.String(allow_none=True, required=True)
+    amount = fields.String(required=True)
+    currency = fields.String(required=True)
+    method = fields.String(required=True)  # card | saved_card | ach
+    date = fields.Date(required=True)
+    invoices = fields.List(fields.Nested(PaidInvoice), required=True)
+
+
+class PaymentFailed(Schema):
+    """An online payment was refused (nothing charged): the Cp code and the staff remedy."""
+
+    attempt_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    contact_id = fields.String(allow_none=True, required=True)
+    amount = fields.String(required=True)
+    currency = fields.String(required=True)
+    method = fields.String(required=True)
+    invoices = fields.List(fields.Nested(PaidInvoice), required=True)
+    cp_code = fields.String(allow_none=True, required=True)
+    decline_code = fields.String(allow_none=True, required=True)
+    message = fields.String(required=True)
+    remedy = fields.Dict(allow_none=True, required=True)  # {"es", "en"} or null
+
+
+class PaymentPending(Schema):
+    """A bank payment is on its way: the invoices stay unpaid until it settles."""
+
+    attempt_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    contact_id = fields.String(allow_none=True, required=True)
+    amount = fields.String(required=True)
+    currency = fields.String(required=True)
+    method = fields.String(required=True)
+    invoices = fields.List(fields.Nested(PaidInvoice), required=True)
+
+
+SCHEMAS.update({
+    "payment_succeeded": PaymentSucceeded(),
+    "payment_failed": PaymentFailed(),
+    "payment_pending": PaymentPending(),
+})

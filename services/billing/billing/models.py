@@ -153,6 +153,7 @@ class Payment(Base):
 
     __tablename__ = "payments"
     __table_args__ = (UniqueConstraint("organization_id", "number", name="uq_payments_org_number"),
+                      UniqueConstraint("attempt_id", name="uq_payments_attempt_id"),
                       Index("ix_payments_statement", *STATEMENT_COLUMNS))
 
     id: Mapped[str] = id_column()
@@ -166,6 +167,8 @@ class Payment(Base):
     mode: Mapped[str] = mapped_column(String(20))
     reference: Mapped[str] = mapped_column(String(100), default="")
     created_at = mapped_column(UTCDateTime(), default=utcnow)
+    # An online payment's attempt: unique, so settling an attempt twice makes one payment.
+    attempt_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
     applications: Mapped[list["PaymentApplication"]] = relationship(
         back_populates="payment", cascade="all, delete-orphan")
@@ -298,4 +301,147 @@ class IdempotencyKey(Base):
     key: Mapped[str] = mapped_column(String(255))
     request_hash: Mapped[str] = mapped_column(String(64))
     response: Mapped[dict] = mapped_column(JSON)
+    created_at = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# --- online payments -------------------------------------------------------------------
+
+class GatewaySettings(Base):
+    """An organization's Stripe account and the rules its payments follow.
+
+    The secret key and the webhook secret are never returned by an RPC, logged or put in an
+    event: the schemas only say whether they are set (and the key's last four characters).
+    """
+
+    __tablename__ = "gateway_settings"
+
+    organization_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(20), default="stripe")
+    secret_key: Mapped[str] = mapped_column(String(255))
+    publishable_key: Mapped[str] = mapped_column(String(255))
+    webhook_secret: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    api_base: Mapped[str] = mapped_column(String(255), default="https://api.stripe.com")
+    supported_currencies: Mapped[list] = mapped_column(JSON, default=lambda: ["EUR", "USD"])
+    supports_recurring: Mapped[bool] = mapped_column(Boolean, default=True)
+    reference_transactions: Mapped[bool] = mapped_column(Boolean, default=True)
+    require_billing_address: Mapped[bool] = mapped_column(Boolean, default=False)
+    require_postal_code: Mapped[bool] = mapped_column(Boolean, default=False)
+    duplicate_window_minutes: Mapped[int] = mapped_column(Integer, default=5)
+    updated_at = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class PaymentAttempt(Base):
+    """One try at paying invoices online: one idempotency key (its id), one PaymentIntent.
+
+    ``status``: processing (the gateway was or is being asked; outcome unknown until it
+    answers or reconciliation asks it), requires_confirmation (the browser confirms the
+    card), pending (a bank payment on its way), succeeded, failed.
+    """
+
+    __tablename__ = "payment_attempts"
+    __table_args__ = (
+        UniqueConstraint("idempotency_key", name="uq_payment_attempts_idempotency_key"),
+        UniqueConstraint("organization_id", "request_key",
+                         name="uq_payment_attempts_org_request_key"),
+        Index("ix_payment_attempts_status_updated", "status", "updated_at"),
+        Index("ix_payment_attempts_intent", "intent_id"))
+
+    id: Mapped[str] = id_column()
+    organization_id: Mapped[str] = mapped_column(String(36), index=True)
+    customer_id: Mapped[str] = mapped_column(String(36), index=True)
+    contact_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    # Sent to Stripe as Idempotency-Key: the attempt's own id, unique.
+    idempotency_key: Mapped[str] = mapped_column(String(64))
+    # The caller's optional key: the same request again gets this attempt back.
+    request_key: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    method: Mapped[str] = mapped_column(String(20))  # card | saved_card | ach
+    status: Mapped[str] = mapped_column(String(30), default="processing")
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    currency: Mapped[str] = mapped_column(String(3))
+    saved_method_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    gateway_method_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    gateway_customer_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    save_method: Mapped[bool] = mapped_column(Boolean, default=False)
+    auto_charge: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A new card is entered in the browser into a SetupIntent (Stripe.js confirmCardSetup),
+    # then charged with a PaymentIntent confirmed by us.
+    setup_intent_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    intent_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    client_secret: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    payment_id: Mapped[str | None] = mapped_column(ForeignKey("payments.id"), nullable=True)
+    cp_code: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    decline_code: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    settled_at = mapped_column(UTCDateTime(), nullable=True)
+
+    invoices: Mapped[list["AttemptInvoice"]] = relationship(
+        back_populates="attempt", cascade="all, delete-orphan",
+        order_by="AttemptInvoice.position")
+
+
+class AttemptInvoice(Base):
+    """An invoice an attempt pays and how much of it. ``in_flight`` while the attempt is not
+    settled: a partial unique index makes two unsettled attempts of one invoice impossible,
+    whatever the number of billing processes."""
+
+    __tablename__ = "attempt_invoices"
+    __table_args__ = (
+        Index("uq_attempt_invoices_in_flight", "invoice_id", unique=True,
+              postgresql_where=text("in_flight"), sqlite_where=text("in_flight = 1")),)
+
+    id: Mapped[str] = id_column()
+    attempt_id: Mapped[str] = mapped_column(ForeignKey("payment_attempts.id",
+                                                       ondelete="CASCADE"), index=True)
+    invoice_id: Mapped[str] = mapped_column(ForeignKey("invoices.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    in_flight: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    attempt: Mapped[PaymentAttempt] = relationship(back_populates="invoices")
+    invoice: Mapped[Invoice] = relationship()
+
+
+class StripeEvent(Base):
+    """A webhook event already handled (per organization): a replay does nothing."""
+
+    __tablename__ = "stripe_events"
+
+    organization_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    event_type: Mapped[str] = mapped_column(String(80))
+    received_at = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class GatewayCustomer(Base):
+    """The Stripe customer that holds a portal customer's saved methods (created once)."""
+
+    __tablename__ = "gateway_customers"
+
+    organization_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    gateway_customer_id: Mapped[str] = mapped_column(String(255))
+    created_at = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SavedMethod(Base):
+    """A card or bank account the customer saved: only the gateway's ids and what the
+    customer needs to recognise it (brand, last four digits, expiry, billing details)."""
+
+    __tablename__ = "saved_methods"
+    __table_args__ = (UniqueConstraint("organization_id", "gateway_method_id",
+                                       name="uq_saved_methods_org_gateway_method"),)
+
+    id: Mapped[str] = id_column()
+    organization_id: Mapped[str] = mapped_column(String(36), index=True)
+    customer_id: Mapped[str] = mapped_column(String(36), index=True)
+    gateway_method_id: Mapped[str] = mapped_column(String(255))
+    type: Mapped[str] = mapped_column(String(20), default="card")  # card | us_bank_account
+    brand: Mapped[str] = mapped_column(String(40), default="")
+    last4: Mapped[str] = mapped_column(String(4), default="")
+    exp_month: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    exp_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    billing_name: Mapped[str] = mapped_column(String(200), default="")
+    billing_address: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,11 +1,16 @@
 """billing over nameko RPC: load → act → commit → dump. Amounts travel as strings."""
+from nameko.timer import timer
+
 from portal_common.events import OutboxRelay
 from portal_common.health import HealthRpc
 from portal_common.rpc import rpc
+from portal_common.settings import env_int
 
 from . import operations as ops
-from . import comments, idempotency, reads, recurring, refunds, statement
+from . import (comments, gateway_settings, idempotency, payments, reads, recurring, refunds,
+               saved_methods, statement, webhooks)
 from .dependencies import billing_database
+from .stripe_gateway import StripeGateway
 from .models import Outbox, ProcessedEvent
 from .schemas import (CommentSchema, CreditApplicationSchema, CreditNoteSchema, InvoiceSchema,
                       InvoiceSummarySchema, PaymentSchema, RecurringProfileSchema, TaxSchema)
@@ -20,10 +25,14 @@ payment_schema = PaymentSchema()
 application_schema = CreditApplicationSchema()
 
 
+RECONCILE_INTERVAL_SECONDS = env_int("BILLING_RECONCILE_INTERVAL_SECONDS", 30)
+
+
 class BillingService(HealthRpc, OutboxRelay):
     name = "billing"
 
     db = billing_database()
+    stripe_client = StripeGateway()
     outbox_model = Outbox
     processed_model = ProcessedEvent
 
@@ -205,3 +214,84 @@ class BillingService(HealthRpc, OutboxRelay):
     @rpc
     def dashboard_figures(self, organization_id, customer_id, currency=None):
         return ops.dashboard_figures(self.db, organization_id, customer_id, currency)
+
+    # online payments (payments.py, saved_methods.py, webhooks.py)
+    @rpc
+    def set_gateway_settings(self, organization_id, data):
+        """Settings {provider, publishable_key, api_base, ... secret_key_set,
+        secret_key_last4, webhook_secret_set}: secrets go in, never come out."""
+        settings = gateway_settings.set_settings(self.db, organization_id, data)
+        self._commit()
+        return gateway_settings.settings_view(settings)
+
+    @rpc
+    def get_gateway_settings(self, organization_id):
+        return gateway_settings.settings_view(
+            gateway_settings.get_settings(self.db, organization_id))
+
+    @rpc
+    def start_payment(self, organization_id, customer_id, data, idempotency_key=None):
+        """Attempt; PaymentRefused (with its Cp code) when refused, PaymentInProgress when
+        one of the invoices is being paid already."""
+        return payments.start_payment(self.db, self._commit, self.stripe_client,
+                                      organization_id, customer_id, data, idempotency_key)
+
+    @rpc
+    def complete_payment(self, organization_id, customer_id, attempt_id):
+        """After the browser confirmed: what Stripe says now, settled (idempotent)."""
+        return payments.complete_payment(self.db, self._commit, self.stripe_client,
+                                         organization_id, customer_id, attempt_id)
+
+    @rpc
+    def get_payment_attempt(self, organization_id, customer_id, attempt_id):
+        return payments.get_attempt(self.db, organization_id, customer_id, attempt_id)
+
+    @rpc
+    def handle_stripe_webhook(self, organization_id, payload, signature):
+        """{"handled": bool}; WebhookSignatureInvalid when the signature does not verify."""
+        return webhooks.handle(self.db, self._commit, self.stripe_client, organization_id,
+                               payload, signature)
+
+    @rpc
+    def reconcile_payments(self, organization_id=None):
+        """Ask Stripe about attempts without an outcome for a while: {checked, settled}."""
+        return payments.reconcile(self.db, self._commit, self.stripe_client, organization_id)
+
+    @timer(interval=RECONCILE_INTERVAL_SECONDS)
+    def reconcile_payments_timer(self):
+        return payments.reconcile(self.db, self._commit, self.stripe_client)
+
+    @rpc
+    def start_method_setup(self, organization_id, customer_id, contact_id=None):
+        """{setup_intent_id, client_secret, publishable_key, api_base}: the browser runs
+        Stripe.js confirmCardSetup, then complete_method_setup."""
+        answer = saved_methods.start_setup(self.db, self.stripe_client, organization_id,
+                                           customer_id, contact_id, payments.gateway_customer)
+        self._commit()
+        return answer
+
+    @rpc
+    def complete_method_setup(self, organization_id, customer_id, setup_intent_id):
+        method = saved_methods.complete_setup(self.db, self.stripe_client, organization_id,
+                                              customer_id, setup_intent_id)
+        self._commit()
+        return saved_methods.view(method)
+
+    @rpc
+    def list_saved_methods(self, organization_id, customer_id):
+        return [saved_methods.view(m) for m in
+                saved_methods.list_methods(self.db, organization_id, customer_id)]
+
+    @rpc
+    def update_saved_method(self, organization_id, customer_id, method_id, data):
+        method = saved_methods.update_method(self.db, self.stripe_client, organization_id,
+                                             customer_id, method_id, data)
+        self._commit()
+        return saved_methods.view(method)
+
+    @rpc
+    def remove_saved_method(self, organization_id, customer_id, method_id):
+        answer = saved_methods.remove_method(self.db, self.stripe_client, organization_id,
+                                             customer_id, method_id)
+        self._commit()
+        return answer
