@@ -260,10 +260,17 @@ def _refuse(session, attempt: PaymentAttempt, cp_code, decline_code, message) ->
                   message=message, remedy=payment_codes.remedy(cp_code)))
 
 
+def refusal(message: str, **details) -> PaymentRefused:
+    """PaymentRefused with only the details that have a value: nameko sends error
+    arguments as strings, so a None would arrive as "None"."""
+    return PaymentRefused(message, {k: v for k, v in details.items() if v is not None})
+
+
 def refused_error(attempt: PaymentAttempt) -> PaymentRefused:
-    return PaymentRefused(attempt.message or "The payment was refused.",
-                          {"cp_code": attempt.cp_code, "decline_code": attempt.decline_code,
-                           "gateway_message": attempt.message, "attempt_id": attempt.id})
+    return refusal(attempt.message or "The payment was refused.", cp_code=attempt.cp_code,
+                   decline_code=attempt.decline_code,
+                   gateway_message=attempt.message if attempt.cp_code is None else None,
+                   attempt_id=attempt.id)
 
 
 def start_payment(session, commit, make_client, organization_id: str, customer_id: str,

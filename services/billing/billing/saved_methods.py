@@ -56,14 +56,14 @@ def _owned(session, organization_id, customer_id, method_id) -> SavedMethod:
 
 
 def _refused(error: stripe.StripeError) -> PaymentRefused:
+    from .payments import refusal
     outcome = classify(error)
     if isinstance(outcome, Refused):
-        return PaymentRefused(outcome.message, {"cp_code": outcome.cp_code,
-                                                "decline_code": outcome.decline_code,
-                                                "gateway_message": outcome.message})
-    return PaymentRefused("The payment gateway did not answer. Please try again.",
-                          {"cp_code": None, "decline_code": None,
-                           "gateway_message": None, "reason": "gateway_unavailable"})
+        return refusal(outcome.message, cp_code=outcome.cp_code,
+                       decline_code=outcome.decline_code,
+                       gateway_message=outcome.message if outcome.cp_code is None else None)
+    return refusal("The payment gateway did not answer. Please try again.",
+                   reason="gateway_unavailable")
 
 
 def store(session, client, organization_id: str, customer_id: str,
@@ -144,9 +144,7 @@ def complete_setup(session, make_client, organization_id, customer_id,
     if setup is None or mine is None or setup.customer != mine.gateway_customer_id:
         raise SavedMethodNotFound("Card setup not found.", {"setup_intent_id": setup_intent_id})
     if setup.status != "succeeded" or not setup.payment_method:
-        raise PaymentRefused("The card was not set up.",
-                             {"cp_code": None, "decline_code": None,
-                              "gateway_message": f"setup {setup.status}"})
+        raise PaymentRefused("The card was not set up.", {"reason": f"setup_{setup.status}"})
     try:
         return store(session, client, organization_id, customer_id, setup.payment_method)
     except stripe.StripeError as error:
