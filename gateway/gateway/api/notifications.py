@@ -18,6 +18,7 @@ FEED_TAGS = ("feed",)
 DOCUMENT_ROUTES: dict[str, tuple[str, str]] = {
     "invoice": (".get_invoice", "invoice_id"),
     "retainer_invoice": (".get_invoice", "invoice_id"),
+    "payment": (".get_payment", "payment_id"),
 }
 
 
