@@ -5,5 +5,5 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Each module adds its routes to ``bp``.
 from . import (auth, billing, credit_notes, customers, email_templates,  # noqa: E402,F401
-               invoices, notifications, openapi, organization, payments, portal_access,
-               recurring_profiles, reviews, statements)
+               invoices, notifications, openapi, organization, payment_gateway, payments,
+               portal_access, recurring_profiles, reviews, statements)

@@ -91,6 +91,8 @@ COMPONENTS = {
     "CreditNoteDetail": schemas.CreditNoteDetailSchema,
     "StatementMovement": schemas.StatementMovementSchema,
     "Statement": schemas.StatementSchema,
+    "PaymentGatewayBody": schemas.PaymentGatewayBodySchema,
+    "PaymentGateway": schemas.PaymentGatewaySchema,
     "Health": schemas.HealthSchema,
     "Readiness": schemas.ReadinessSchema,
 }

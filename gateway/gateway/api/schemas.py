@@ -302,3 +302,54 @@ class StatementSchema(Schema):
     movements = fields.List(fields.Nested(StatementMovementSchema))
     next_cursor = fields.String(allow_none=True, metadata={
         "description": "Pass it as cursor for the next page; null on the last one."})
+
+
+# --- online payments: the organization's payment gateway (Stripe) -------------------------
+
+SECRET_KEY_PATTERN = validate.Regexp(r"^(sk|rk)_[A-Za-z0-9_]{1,250}$",
+                                     error="Give the Stripe secret key (sk_… or rk_…).")
+
+
+class PaymentGatewayBodySchema(Schema):
+    """What PUT /payment-gateway takes; every field may be left out to keep its value (the
+    first PUT needs both keys). Secrets are written here and never read back."""
+
+    secret_key = fields.String(validate=SECRET_KEY_PATTERN, load_only=True, metadata={
+        "description": "Stripe secret key; never returned, only secret_key_set and its last "
+                       "four characters."})
+    publishable_key = fields.String(validate=validate.Regexp(
+        r"^pk_[A-Za-z0-9_]{1,250}$", error="Give the Stripe publishable key (pk_…)."))
+    webhook_secret = fields.String(
+        allow_none=True, load_only=True,
+        validate=validate.Regexp(r"^whsec_[A-Za-z0-9_+/=]{1,250}$",
+                                 error="Give the webhook signing secret (whsec_…)."),
+        metadata={"description": "Signing secret of the endpoint "
+                                 "/webhooks/stripe/{organization_id}; never returned."})
+    api_base = fields.Url(require_tld=False, schemes={"http", "https"}, metadata={
+        "description": "https://api.stripe.com (the default), or a localstripe for tests."})
+    supported_currencies = fields.List(fields.String(validate=validate.Regexp(r"^[A-Z]{3}$")),
+                                       validate=validate.Length(min=1))
+    supports_recurring = fields.Boolean()
+    reference_transactions = fields.Boolean(metadata={
+        "description": "Charging a saved card is enabled on the merchant account."})
+    require_billing_address = fields.Boolean()
+    require_postal_code = fields.Boolean()
+    duplicate_window_minutes = fields.Integer(validate=validate.Range(min=0, max=1440))
+
+
+class PaymentGatewaySchema(Schema):
+    """The settings as the API shows them: never a secret, only whether it is set."""
+
+    provider = fields.String(metadata={"example": "stripe"})
+    publishable_key = fields.String()
+    api_base = fields.String()
+    supported_currencies = fields.List(fields.String())
+    supports_recurring = fields.Boolean()
+    reference_transactions = fields.Boolean()
+    require_billing_address = fields.Boolean()
+    require_postal_code = fields.Boolean()
+    duplicate_window_minutes = fields.Integer()
+    secret_key_set = fields.Boolean()
+    secret_key_last4 = fields.String(allow_none=True)
+    webhook_secret_set = fields.Boolean()
+    updated_at = fields.DateTime()

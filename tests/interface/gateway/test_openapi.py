@@ -43,7 +43,8 @@ def test_document_is_openapi_3_and_every_route_is_in_it(app, client):
     assert ("/api/v1/customers/{customer_id}/contacts/{contact_id}/reviews", "get") in routes
     assert ("/api/v1/invoices/{invoice_id}/send", "post") in routes
     assert ("/api/v1/customers/{customer_id}/statement", "get") in routes
-    assert len(routes) == 58
+    assert ("/api/v1/payment-gateway", "put") in routes
+    assert len(routes) == 60
 
 
 def test_schemas_security_and_errors(client):
