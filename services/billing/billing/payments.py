@@ -597,18 +597,39 @@ def get_attempt(session, organization_id, customer_id, attempt_id) -> dict:
     return attempt_view(attempt, find_settings(session, organization_id))
 
 
+def _expire(session, make_client, settings, attempt: PaymentAttempt) -> None:
+    """An attempt the browser never confirmed: cancelled at Stripe, then failed, so its
+    invoices can be paid again. Kept when Stripe cannot be asked (tried next time)."""
+    client = make_client(settings)
+    try:
+        if attempt.intent_id:
+            client.v1.payment_intents.cancel(attempt.intent_id)
+        elif attempt.setup_intent_id:
+            client.v1.setup_intents.cancel(attempt.setup_intent_id)
+    except stripe.StripeError as error:
+        if isinstance(classify(error), Unknown):
+            return
+        advance(session, make_client, settings, attempt)  # it moved meanwhile?
+        if attempt.status != "requires_confirmation":
+            return
+    _refuse(session, attempt, None, "abandoned", "The payment was not completed in time.")
+
+
 def reconcile(session, commit, make_client, organization_id: str | None = None,
               limit: int = 50) -> dict:
-    """Ask Stripe about attempts still processing (or pending) for longer than
-    BILLING_RECONCILE_AFTER_SECONDS and settle them. One row at a time, locked
-    ``FOR UPDATE SKIP LOCKED``: several billing processes share the work, none waits."""
-    cutoff = utcnow() - timedelta(seconds=env_int("BILLING_RECONCILE_AFTER_SECONDS", 60))
+    """Ask Stripe about attempts without an outcome (processing, pending, or waiting for the
+    browser) for longer than BILLING_RECONCILE_AFTER_SECONDS and settle them; one the
+    browser left unconfirmed for BILLING_ATTEMPT_EXPIRY_SECONDS is cancelled. One row at a
+    time, locked ``FOR UPDATE SKIP LOCKED``: several billing processes share the work and
+    none waits for another."""
+    now = utcnow()
+    cutoff = now - timedelta(seconds=env_int("BILLING_RECONCILE_AFTER_SECONDS", 60))
+    expiry = now - timedelta(seconds=env_int("BILLING_ATTEMPT_EXPIRY_SECONDS", 900))
     postgres = session.get_bind().dialect.name == "postgresql"
     checked, settled, seen = 0, 0, set()
     while checked < limit:
-        query = select(PaymentAttempt).where(
-            PaymentAttempt.status.in_(("processing", "pending")),
-            PaymentAttempt.updated_at <= cutoff)
+        query = select(PaymentAttempt).where(PaymentAttempt.status.in_(UNSETTLED),
+                                             PaymentAttempt.updated_at <= cutoff)
         if organization_id is not None:
             query = query.where(PaymentAttempt.organization_id == organization_id)
         if seen:
@@ -625,11 +646,14 @@ def reconcile(session, commit, make_client, organization_id: str | None = None,
         settings = find_settings(session, attempt.organization_id)
         if settings is not None:
             advance(session, make_client, settings, attempt)
+            if attempt.status == "requires_confirmation" and attempt.created_at <= expiry:
+                _expire(session, make_client, settings, attempt)
         if attempt.status == before:
-            attempt.updated_at = utcnow()  # looked at: the next tick takes older ones first
+            attempt.updated_at = utcnow()  # looked at: older ones come first next time
         else:
             settled += 1
         commit()
+        after_success(session, commit, make_client, settings, attempt)
     if checked:
         log.info("payments_reconciled", extra={"checked": checked, "settled": settled})
     return {"checked": checked, "settled": settled}
