@@ -42,6 +42,7 @@ Webhooks: ``register_webhook`` → localstripe signs each event like Stripe
 (``Stripe-Signature: t=…,v1=…``) and POSTs it once, about a second after the event; no retries.
 """
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -110,6 +111,17 @@ class Localstripe:
             return ""
         path = Path(self._workdir.name) / "localstripe.log"
         return path.read_text(errors="replace") if path.exists() else ""
+
+    def webhook_deliveries(self) -> list[tuple[str, str]]:
+        """(event type, outcome) of each webhook POST so far, from localstripe's log:
+        outcome "delivered" (a 2xx answer), the HTTP status it got instead, or "error"."""
+        found = []
+        for match in re.finditer(r'webhook "([\w.]+)" (successfully delivered|failed with '
+                                 r'response code (\d+)|failed:)', self.log()):
+            event_type, outcome, status = match.groups()
+            found.append((event_type, "delivered" if outcome.startswith("successfully")
+                          else status or "error"))
+        return found
 
     def register_webhook(self, webhook_id: str, url: str, secret: str,
                          events: list[str] | None = None) -> None:

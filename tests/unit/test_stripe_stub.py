@@ -1,11 +1,14 @@
 """The test suite's stand-ins for Stripe: localstripe as a subprocess, spoken to by the real SDK."""
+import http.server
 import json
+import threading
 import time
 
 import pytest
 import requests
 import stripe
 
+from tests.support.mailbox import wait_until
 from tests.support.stripe_stub import (Answer, StripeStub, amount_too_small, authentication_error,
                                        card_error, dropped_connection, event, hang,
                                        invalid_currency, permission_error, server_error,
@@ -27,6 +30,49 @@ def test_localstripe_answers_the_stripe_sdk_and_counts_payment_intents(localstri
     assert len(listed) == before + 1
     assert listed[-1]["id"] == intent.id
     assert localstripe.payment_intent(intent.id)["customer"] == customer.id
+
+
+def test_localstripe_signs_and_delivers_webhooks_where_registered(localstripe):
+    received = []
+
+    class Receiver(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+            received.append((body, self.headers["Stripe-Signature"]))
+            self.send_response(200 if '"amount": 700' in body else 400)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        localstripe.register_webhook("unit", f"http://127.0.0.1:{server.server_port}/hook",
+                                     "whsec_unit", events=["payment_intent.succeeded"])
+        before = localstripe.webhook_deliveries()
+        client = stripe.StripeClient("sk_test_x", base_addresses={"api": localstripe.url},
+                                     max_network_retries=0)
+        method = client.v1.payment_methods.create(params={"type": "card", "card": {
+            "number": "4242424242424242", "exp_month": 12, "exp_year": 2030, "cvc": "123"}})
+        for amount in (700, 800):
+            client.v1.payment_intents.create(params={
+                "amount": amount, "currency": "eur", "payment_method": method.id,
+                "confirm": True, "payment_method_types": ["card"]})
+        wait_until(lambda: len(localstripe.webhook_deliveries()) >= len(before) + 2,
+                   timeout=15, what="two webhook deliveries")
+    finally:
+        localstripe.register_webhook("unit", "http://127.0.0.1:9/gone", "whsec_unit",
+                                     events=["none"])
+        server.shutdown()
+        server.server_close()
+
+    events = [stripe.Webhook.construct_event(body, signature, "whsec_unit")
+              for body, signature in received]
+    assert sorted(e.data.object.amount for e in events) == [700, 800]
+    assert {e.type for e in events} == {"payment_intent.succeeded"}
+    assert sorted(localstripe.webhook_deliveries()[len(before):]) == [
+        ("payment_intent.succeeded", "400"), ("payment_intent.succeeded", "delivered")]
 
 
 def test_localstripe_refuses_a_key_that_is_not_secret(localstripe):
