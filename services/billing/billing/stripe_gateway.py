@@ -77,7 +77,7 @@ def classify(error: Exception) -> Refused | Unknown:
         message = str(error) or "The payment gateway refused the request."
         if code == "amount_too_small":
             return Refused("Cp4001", None, message)
-        if code in CURRENCY_CODES or (param == "currency" and code):
+        if code in CURRENCY_CODES or param == "currency":
             return Refused("Cp4003", None, message)
         if code in OFF_SESSION_CODES or param == "off_session":
             return Refused("Cp3001", None, message)

@@ -40,6 +40,8 @@ def sdk_error(status: int, **error) -> stripe.StripeError:
      "Cp4001"),
     (400, {"type": "invalid_request_error", "code": "invalid_currency", "param": "currency"},
      "Cp4003"),
+    (400, {"type": "invalid_request_error", "param": "currency",  # Stripe sends no code
+           "message": "Invalid currency: xts."}, "Cp4003"),
     (400, {"type": "invalid_request_error", "code": "payment_method_unactivated"}, "Cp3001"),
 ])
 def test_errors_with_a_portal_code(status, error, cp_code):
