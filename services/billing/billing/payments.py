@@ -186,6 +186,21 @@ def _saved_method(session, organization_id, customer_id, method_id) -> SavedMeth
     return method
 
 
+def _address_required(settings) -> bool:
+    return settings.require_billing_address or settings.require_postal_code
+
+
+def address_problem(settings, address: dict | None) -> str | None:
+    """What the organization's card verification settings miss in a billing address."""
+    address = address or {}
+    if settings.require_postal_code and not (address.get("postal_code") or "").strip():
+        return "The billing postal code is required."
+    if settings.require_billing_address and not all(
+            (address.get(key) or "").strip() for key in ("line1", "city", "country")):
+        return "The billing address is required."
+    return None
+
+
 def _cp_checks(session, organization_id, settings, values, currency, amount, invoices,
                saved: SavedMethod | None) -> None:
     """The Cp codes we find ourselves, before any charge (seed: "Solución de problemas")."""
@@ -204,6 +219,10 @@ def _cp_checks(session, organization_id, settings, values, currency, amount, inv
     minimum = payment_codes.minimum_amount(currency)
     if minimum is not None and amount < minimum:
         raise CpRefusal("Cp4001", f"The minimum is {to_wire(minimum, currency)} {currency}.")
+    if saved is not None and saved.type == "card":
+        problem = address_problem(settings, saved.billing_address)
+        if problem:
+            raise CpRefusal("Cp3004", problem)
     if saved is not None and settings.duplicate_window_minutes > 0:
         since = utcnow() - timedelta(minutes=settings.duplicate_window_minutes)
         duplicate = session.scalar(select(PaymentAttempt.id).where(
@@ -390,6 +409,12 @@ def call_gateway(session, make_client, settings, attempt: PaymentAttempt):
                         "metadata": {"attempt_id": attempt.id,
                                      "organization_id": attempt.organization_id}},
                 options={"idempotency_key": f"{attempt.idempotency_key}-setup"})
+        if attempt.method == "card" and _address_required(settings):
+            method = client.v1.payment_methods.retrieve(attempt.gateway_method_id).to_dict()
+            problem = address_problem(settings, (method.get("billing_details") or {})
+                                      .get("address"))
+            if problem:
+                return Refused("Cp3004", None, problem)
         return client.v1.payment_intents.create(
             params=_intent_params(session, client, attempt),
             options={"idempotency_key": attempt.idempotency_key})

@@ -4,8 +4,8 @@ import pytest
 from billing.exceptions import PaymentRefused
 from portal_common.payment_codes import CODES
 
-from .payment_support import (CUSTOMER, billing, events_of, intents_of, new_org,  # noqa: F401
-                              save_card, sent_invoice)
+from .payment_support import (CUSTOMER, billing, browser_confirms_card_setup,  # noqa: F401
+                              events_of, intents_of, new_org, save_card, sent_invoice)
 
 
 def refused(billing, org, data):  # noqa: F811
@@ -90,3 +90,37 @@ def test_credentials_refused_by_the_gateway_are_cp3002(billing, localstripe):  #
     billing.set_gateway_settings(org, {"secret_key": "sk_test_fixed"})
     assert billing.start_payment(org, CUSTOMER, {"invoice_ids": [invoice["id"]]})[
         "status"] == "requires_confirmation"
+
+
+def test_a_required_postal_code_missing_is_cp3004_before_any_charge(billing,  # noqa: F811
+                                                                     localstripe):
+    org = new_org(billing, localstripe, require_postal_code=True)
+    invoice = sent_invoice(billing, org)
+    attempt = billing.start_payment(org, CUSTOMER, {"invoice_ids": [invoice["id"]]})
+    browser_confirms_card_setup(localstripe, attempt["client_secret"], postal_code="")
+    failed = billing.complete_payment(org, CUSTOMER, attempt["id"])
+    assert (failed["status"], failed["cp_code"]) == ("failed", "Cp3004")
+    assert intents_of(localstripe, org) == []
+    [event] = events_of(org, "payment_failed")
+    assert event["payload"]["remedy"] == CODES["Cp3004"].remedy()
+
+    # with the postal code the same invoice is paid
+    again = billing.start_payment(org, CUSTOMER, {"invoice_ids": [invoice["id"]]})
+    browser_confirms_card_setup(localstripe, again["client_secret"], postal_code="28001")
+    assert billing.complete_payment(org, CUSTOMER, again["id"])["status"] == "succeeded"
+
+
+def test_a_saved_card_without_the_required_address_is_cp3004(billing, localstripe):  # noqa: F811
+    org = new_org(billing, localstripe)
+    card = save_card(billing, localstripe, org)  # postal code only
+    billing.set_gateway_settings(org, {"require_billing_address": True})
+    invoice = sent_invoice(billing, org)
+    details = refused(billing, org, {"invoice_ids": [invoice["id"]], "method": "saved_card",
+                                     "payment_method_id": card["id"]})
+    assert_refused_before_stripe(billing, localstripe, org, invoice, details, "Cp3004")
+    # once the customer completes the card's billing address it can be charged
+    billing.update_saved_method(org, CUSTOMER, card["id"], {"billing_address": {
+        "line1": "Calle Mayor 1", "city": "Madrid", "postal_code": "28013", "country": "ES"}})
+    assert billing.start_payment(org, CUSTOMER, {
+        "invoice_ids": [invoice["id"]], "method": "saved_card",
+        "payment_method_id": card["id"]})["status"] == "succeeded"
