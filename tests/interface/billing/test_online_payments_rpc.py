@@ -188,3 +188,19 @@ def test_a_saved_card_declined_when_charged(billing, localstripe):  # noqa: F811
     attempt = billing.get_payment_attempt(org, CUSTOMER, refused.value.details["attempt_id"])
     assert attempt["status"] == "failed"
     assert billing.get_invoice(org, invoice["id"])["balance"] == "15.00"
+
+
+def test_the_callers_idempotency_key_gives_back_the_same_attempt(billing,  # noqa: F811
+                                                                  localstripe):
+    from billing.exceptions import PaymentAttemptNotFound
+    from .payment_support import OTHER_CUSTOMER
+    org = new_org(billing, localstripe)
+    invoice = sent_invoice(billing, org, "20.00")
+    first = billing.start_payment(org, CUSTOMER, {"invoice_ids": [invoice["id"]]}, "click-1")
+    again = billing.start_payment(org, CUSTOMER, {"invoice_ids": [invoice["id"]]}, "click-1")
+    assert again["id"] == first["id"]  # not PaymentInProgress: the same request
+    with pytest.raises(PaymentAttemptNotFound):
+        billing.start_payment(org, OTHER_CUSTOMER, {"invoice_ids": [invoice["id"]]},
+                              "click-1")
+    with pytest.raises(PaymentAttemptNotFound):
+        billing.get_payment_attempt(org, OTHER_CUSTOMER, first["id"])
