@@ -265,8 +265,10 @@ def _new_attempt(organization_id, customer_id, values, currency, amount, allocat
     return attempt
 
 
-def _refuse(session, attempt: PaymentAttempt, cp_code, decline_code, message) -> None:
-    """Fail the attempt (nothing was charged), free its invoices, tell staff."""
+def _refuse(session, attempt: PaymentAttempt, cp_code, decline_code, message,
+            announce: bool = True) -> None:
+    """Fail the attempt (nothing was charged), free its invoices, tell staff (not about a
+    checkout the customer simply left)."""
     attempt.status = "failed"
     attempt.cp_code, attempt.decline_code, attempt.message = cp_code, decline_code, message
     attempt.client_secret = None
@@ -274,6 +276,8 @@ def _refuse(session, attempt: PaymentAttempt, cp_code, decline_code, message) ->
     for ai in attempt.invoices:
         ai.in_flight = False
     session.flush()
+    if not announce:
+        return
     ops.emit(session, "payment_failed", attempt.organization_id,
              dict(_event_base(attempt), cp_code=cp_code, decline_code=decline_code,
                   message=message, remedy=payment_codes.remedy(cp_code)))
@@ -637,7 +641,8 @@ def _expire(session, make_client, settings, attempt: PaymentAttempt) -> None:
         advance(session, make_client, settings, attempt)  # it moved meanwhile?
         if attempt.status != "requires_confirmation":
             return
-    _refuse(session, attempt, None, "abandoned", "The payment was not completed in time.")
+    _refuse(session, attempt, None, "abandoned", "The payment was not completed in time.",
+            announce=False)
 
 
 def reconcile(session, commit, make_client, organization_id: str | None = None,

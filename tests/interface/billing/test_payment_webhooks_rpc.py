@@ -204,5 +204,6 @@ def test_an_attempt_left_unconfirmed_expires_and_frees_the_invoice(
     billing.reconcile_payments(org)
     expired = billing.get_payment_attempt(org, CUSTOMER, attempt["id"])
     assert (expired["status"], expired["decline_code"]) == ("failed", "abandoned")
+    assert events_of(org, "payment_failed", timeout=1) == []  # nothing to tell staff
     assert billing.start_payment(org, CUSTOMER, {"invoice_ids": [invoice["id"]]})[
         "status"] == "requires_confirmation"
