@@ -6,8 +6,10 @@ the end. Figures are ratios against a baseline measured in the same run.
 
 Sections (``--only`` picks some): ``rpc`` (round trip against raw RabbitMQ),
 ``dashboard`` (the portal home page of 1,000 loaded customers against
-hello-world) and ``statement`` (10k vs 100k movements: print view, memory,
-billing's page walk). The last two share the data loaded by bench/dataset.py.
+hello-world), ``statement`` (10k vs 100k movements: print view, memory,
+billing's page walk) and ``pay`` (pay now through the whole system against
+localstripe's own PaymentIntent create-and-confirm). The dashboard and statement
+share the data loaded by bench/dataset.py; ``pay`` makes its own organization.
 """
 import argparse
 import datetime
@@ -23,11 +25,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import dashboard, dataset, roundtrip, session, statement, web  # noqa: E402
+from bench import dashboard, dataset, pay, roundtrip, session, statement, web  # noqa: E402
 from bench.stats import ratio, table  # noqa: E402
 
 RPC_TARGET = 2.0
-SECTIONS = ("rpc", "dashboard", "statement")
+SECTIONS = ("rpc", "dashboard", "statement", "pay")
+DEFAULT_SECTIONS = ("rpc", "dashboard", "statement")  # pay: with --only
 
 
 def sections(text: str) -> list[str]:
@@ -65,8 +68,9 @@ def parse_args(argv):
                         help="load generator (auto: wrk if installed, else Python threads)")
     parser.add_argument("--web-rounds", type=int, default=3,
                         help="interleaved load measurements of each server (default 3)")
-    parser.add_argument("--only", type=sections, default=list(SECTIONS),
-                        help=f"sections to run, comma-separated (default {','.join(SECTIONS)})")
+    parser.add_argument("--only", type=sections, default=list(DEFAULT_SECTIONS),
+                        help=f"sections to run, comma-separated, among {','.join(SECTIONS)} "
+                             f"(default {','.join(DEFAULT_SECTIONS)})")
     parser.add_argument("--skip-web", action="store_true",
                         help="only the RPC round trips (same as --only rpc)")
     parser.add_argument("--customers", type=int, default=1000,
@@ -83,6 +87,11 @@ def parse_args(argv):
     parser.add_argument("--statement-limit", type=int, default=statement.PRINT_PAGE_ROWS,
                         help="movements per billing.statement_page call in the RPC walk "
                              f"(default {statement.PRINT_PAGE_ROWS}, the print view's)")
+    parser.add_argument("--payments", type=int, default=60,
+                        help="timed pay-now payments, and as many localstripe "
+                             "create-and-confirm calls (default 60)")
+    parser.add_argument("--pay-rounds", type=int, default=3,
+                        help="interleaved rounds of the pay measurement (default 3)")
     parser.add_argument("--keep-logs", metavar="DIR", help="copy every process's log here")
     parser.add_argument("--max-seconds", type=int, default=900,
                         help="give up (and clean up) after this long (default 900)")
@@ -120,6 +129,17 @@ def report_breakdown(run) -> None:
         print(f"home page, median over {found['pages']} requests (gateway log): "
               f"{found['duration_ms']:.1f} ms in the gateway, of which {found['rpc_ms']:.1f} ms "
               f"waiting on {found['rpc_calls']:g} RPC calls\n")
+
+
+def run_pay(run, args) -> float:
+    """The pay section with its own localstripe, stopped whatever happens."""
+    from tests.support.localstripe import Localstripe
+    gateway = Localstripe().start()
+    try:
+        print(f"localstripe {gateway.url} (--from-scratch) is the organization's gateway")
+        return pay.report(pay.measure(run, gateway, args.payments, args.pay_rounds))
+    finally:
+        gateway.stop()
 
 
 def keep_logs(run, target: Path) -> None:
@@ -173,6 +193,9 @@ def main(argv=None) -> int:
                      f"{found['rpc']:.2f}"],
                     [f"gateway worker RSS peak serving {large:,} (MiB)",
                      f"{found['rss_peak_mib']:.1f} (+{found['rss_growth_mib']:.1f})"]]
+            if "pay" in args.only:
+                summary.append(["pay now (saved card) / localstripe create+confirm, medians",
+                                f"{run_pay(run, args):.2f}"])
             print(table(["summary (measured in this run)", "value"], summary))
         finally:
             if args.keep_logs:
