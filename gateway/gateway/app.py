@@ -27,7 +27,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .api import bp as api_bp
     from .health import bp as health_bp
     from .portal import bp as portal_bp
+    from .webhooks import bp as webhooks_bp
     app.register_blueprint(health_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(portal_bp)
+    app.register_blueprint(webhooks_bp)
     return app

@@ -50,4 +50,5 @@ def load_organization():
     csrf.protect()  # every form post carries its token (a refusal is a 400 page)
 
 
-from . import account, dashboard, invoices, payments, statements, views  # noqa: E402,F401
+from . import (account, cards, dashboard, invoices, pay, payments, statements,  # noqa: E402,F401
+               views)

@@ -29,6 +29,7 @@ class Figure:
     value: str
     href: str | None = None
     note: str | None = None
+    action: tuple[str, str] | None = None  # (label, href) of a button beside the figure
 
 
 def _link(endpoint: str, **values) -> str | None:
@@ -49,8 +50,11 @@ def _count(service: str, organization_id: str, customer_id: str) -> int | None:
         return None
 
 
-def figures(organization_id: str, customer_id: str, currency: str) -> list[Figure]:
-    """The summary in the page's language, money in the customer's currency."""
+def figures(organization_id: str, customer_id: str, currency: str,
+            pay_all_href: str | None = None) -> list[Figure]:
+    """The summary in the page's language, money in the customer's currency; with
+    ``pay_all_href`` (the organization takes online payments), "Pay all" beside what is
+    outstanding."""
     billing = get_rpc().billing.dashboard_figures(organization_id, customer_id,
                                                   currency=currency)
     currency = billing["currency"]
@@ -63,7 +67,10 @@ def figures(organization_id: str, customer_id: str, currency: str) -> list[Figur
                _link("portal.invoices", status="unpaid"),
                _("of which overdue: %(amount)s",
                  amount=money(billing["overdue_invoices"], currency))
-               if Decimal(billing["overdue_invoices"] or 0) > 0 else None),
+               if Decimal(billing["overdue_invoices"] or 0) > 0 else None,
+               (_("Pay all"), pay_all_href)
+               if pay_all_href and Decimal(billing["outstanding_invoices"] or 0) > 0
+               else None),
         Figure("available_credits", _("Available credits"),
                money(billing["available_credits"], currency)),
         Figure("outstanding_retainer_invoices", _("Outstanding retainer invoices"),

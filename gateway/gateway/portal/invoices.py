@@ -23,6 +23,7 @@ from ..i18n import current_language
 from ..pdf import pdf_response, render_pdf
 from ..rpc_access import get_rpc
 from . import bp, messages
+from .pay import gateway_settings, payable_online
 from .session import login_required
 
 HIDDEN_STATUSES = ("draft", "void")
@@ -160,7 +161,10 @@ def _render_invoice(invoice: dict, comment_form=None, status: int = 200):
     notices = [str(INVOICE_NOTICES[key]) % {"email": extra}
                for key, extra in get_flashed_messages(category_filter=["invoice"])
                if key in INVOICE_NOTICES]
-    return render_template("portal/invoice.html", invoice=invoice,
+    # "Pay now" when there is a balance, the invoice offers Stripe and the organization
+    # has set it up (the settings are asked for only when the first two hold).
+    can_pay = payable_online(invoice, {}) and payable_online(invoice, gateway_settings())
+    return render_template("portal/invoice.html", invoice=invoice, can_pay=can_pay,
                            customer=_profile()["customer"], organization=g.organization,
                            comment_form=comment_form or CommentForm(formdata=None),
                            invoice_notices=notices, **_labels()), status

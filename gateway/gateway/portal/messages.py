@@ -61,6 +61,9 @@ NOTICES = {
     "message_sent": _l("Your message has been sent. The answer will come to your email "
                        "address."),
     "review_sent": _l("Thank you for your review."),
+    "card_added": _l("Your card has been saved."),
+    "card_updated": _l("Your card details have been saved."),
+    "card_removed": _l("The card has been removed."),
 }
 
 

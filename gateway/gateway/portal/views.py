@@ -7,7 +7,7 @@ from identity.security import POLICY_TEXT
 
 from ..i18n import current_language
 from ..rpc_access import get_rpc
-from . import bp, dashboard, messages
+from . import bp, dashboard, messages, pay
 from .forms import InvitationForm, LoginForm
 from .session import (client_address, current_token, forget_session, login_required,
                       remember_session, user_agent)
@@ -28,11 +28,16 @@ def home():
                                                     g.portal["customer_id"])
     # The account summary is in the customer's currency: documents in another one
     # are not added to it.
+    settings = pay.gateway_settings()
     summary = dashboard.figures(g.portal["organization_id"], g.portal["customer_id"],
-                                profile["customer"]["currency"])
+                                profile["customer"]["currency"],
+                                pay_all_href=url_for(".pay_all") if settings else None)
+    saved = (get_rpc().billing.list_saved_methods(g.portal["organization_id"],
+                                                  g.portal["customer_id"])
+             if settings else None)
     return render_template("portal/home.html", organization=profile["organization"],
                            customer=profile["customer"], contact=g.portal["contact"],
-                           summary=summary)
+                           summary=summary, saved_methods=saved)
 
 
 @bp.route("/login", methods=["GET", "POST"])
