@@ -314,11 +314,11 @@ def start_payment(session, commit, make_client, organization_id: str, customer_i
     try:
         _cp_checks(session, organization_id, settings, values, currency, amount,
                    [i for i, _ in allocations], saved)
-    except CpRefusal as refusal:
+    except CpRefusal as check:
         attempt = _new_attempt(organization_id, customer_id, values, currency, amount,
                                allocations, saved, None, status="failed")
         session.add(attempt)
-        _refuse(session, attempt, refusal.cp_code, None, refusal.message)
+        _refuse(session, attempt, check.cp_code, None, check.message)
         commit()
         raise refused_error(attempt) from None
     busy = session.scalar(select(AttemptInvoice.attempt_id).where(
