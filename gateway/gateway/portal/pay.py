@@ -266,9 +266,13 @@ def _start(settings: dict, choice: PayChoice, data: dict, **context):
                               "invoices": [{"invoice_id": i["id"], "number": i["number"]}
                                            for i in invoices]},
                              402, retry=_retry_link(context))
-    except PaymentInProgress:
+    except PaymentInProgress as exc:
         choice.errors["form"] = _("A payment of this invoice is already being processed. "
                                   "Wait for it to finish before paying again.")
+        busy = exc.details.get("attempt_id")
+        if isinstance(busy, str) and DOCUMENT_ID.match(busy):
+            # It is this customer's own (the invoices are): finish it, or see how it went.
+            context["in_flight"] = url_for(".payment_attempt", attempt_id=busy)
         return _pay_page(settings, choice, 409, **context)
     except AmountRefused as exc:
         if "mixed_currencies" in str(exc.details):

@@ -305,3 +305,64 @@ def test_the_bank_account_option_only_for_customers_allowed_ach(api, shop):
     form = text(portal.get(f"/invoices/{invoice['id']}/pay"))
     assert 'value="ach"' in form and "Una cuenta bancaria (ACH)" in form
     assert "Utilice esta cuenta para transacciones futuras" in form
+
+
+def test_a_card_declined_by_the_bank_shows_the_reason_without_a_cp_code(api, shop,
+                                                                          localstripe):
+    customer, portal = shop
+    invoice = stripe_invoice(api, customer, "33.00")
+    save_card(portal, localstripe, number="4000000000000341")  # declines when charged
+    [method_id] = saved_method_ids(portal)
+    refused = pay(portal, invoice["id"], method=f"saved:{method_id}")
+    assert refused.status_code == 402
+    html = text(refused)
+    assert "Pago no completado" in html and "La tarjeta fue rechazada." in html
+    assert "(Cp" not in html
+    assert invoice_now(api, invoice["id"])["balance"] == "33.00"
+
+
+def test_one_payment_at_a_time_and_a_double_click_starts_it_once(api, shop, localstripe):
+    customer, portal = shop
+    invoice = stripe_invoice(api, customer, "52.00")
+    save_card(portal, localstripe)
+    [method_id] = saved_method_ids(portal)
+    form = text(portal.get(f"/invoices/{invoice['id']}/pay"))
+    key = re.search(r'name="attempt_key" value="([a-f0-9]{32})"', form).group(1)
+    path = f"{portal.base}/invoices/{invoice['id']}/pay"
+    body = {"method": "card", "attempt_key": key, "csrf_token": csrf_token(form)}
+
+    first = portal.client.post(path, data=body)
+    again = portal.client.post(path, data=body)  # the same form sent twice
+    assert first.status_code == again.status_code == 200
+    secret = data_attribute(text(first), "client-secret")
+    assert data_attribute(text(again), "client-secret") == secret
+
+    # Another try while the card step is open is refused, pointing at the open one.
+    other = portal.post_form(f"/invoices/{invoice['id']}/pay",
+                             {"method": f"saved:{method_id}"})
+    assert other.status_code == 409
+    html = text(other)
+    assert "Ya se está procesando un pago de esta factura." in html
+    link = re.search(r'href="([^"]+/payments/attempts/[^"]+)"', html).group(1)
+    resumed = portal.client.get(link)
+    assert resumed.status_code == 200
+    assert data_attribute(text(resumed), "client-secret") == secret
+    assert invoice_now(api, invoice["id"])["balance"] == "52.00"
+
+
+def test_no_answer_from_stripe_is_shown_as_being_processed_never_as_failed(api, shop,
+                                                                            localstripe):
+    customer, portal = shop
+    invoice = stripe_invoice(api, customer, "27.00")
+    save_card(portal, localstripe)
+    [method_id] = saved_method_ids(portal)
+    # Stripe unreachable: nothing listens on port 1.
+    assert api.put("/payment-gateway", json={"api_base": "http://127.0.0.1:1"}).status_code \
+        == 200
+    attempt = attempt_id(pay(portal, invoice["id"], method=f"saved:{method_id}"))
+    result = portal.get(f"/payments/attempts/{attempt}")
+    assert result.status_code == 200
+    html = text(result)
+    assert "Pago en proceso" in html and "No vuelva a pagar mientras tanto." in html
+    assert "Pago no completado" not in html
+    assert invoice_now(api, invoice["id"])["balance"] == "27.00"
