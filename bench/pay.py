@@ -16,9 +16,13 @@ payment costs at the gateway itself. The ratio of the medians is what the portal
 A third series in the same rounds, ``billing.start_payment`` called over RPC for other
 invoices, splits that between billing and the gateway's page.
 
-A saved card is the pay-now path with no script in it (a new card adds a Stripe.js step
-in the browser, against localstripe's own stand-in). Each invoice has a different amount
-and the duplicate window is 0, so billing's duplicate guard (Cp3005) never refuses one.
+The same rounds time a new card too, the whole way a browser goes: POST "pay now" with
+"a new card" (billing sets up a SetupIntent; the card step page comes back), the Stripe.js
+step done as localstripe's stand-in does it (POST /v1/setup_intents/<id>/confirm with the
+publishable key and the card), then the page's POST .../complete (billing charges the new
+card: PaymentIntent create-and-confirm, then detaches the unsaved card) and the result page.
+Each invoice has a different amount and the duplicate window is 0, so billing's duplicate
+guard (Cp3005) never refuses one.
 """
 import html
 import json
@@ -160,6 +164,42 @@ def create_and_confirm(client: stripe.StripeClient, stripe_customer: str, paymen
     return elapsed
 
 
+def _confirm_setup_as_stripe_js(localstripe_url: str, client_secret: str) -> None:
+    seti = client_secret.split("_secret_")[0]
+    confirmed = requests.post(f"{localstripe_url}/v1/setup_intents/{seti}/confirm", timeout=60,
+                              data=json.dumps({
+                                  "key": PUBLISHABLE_KEY, "use_stripe_sdk": True,
+                                  "client_secret": client_secret, "payment_method_data": {
+                                      "type": "card", "billing_details": {"name": "Berta"},
+                                      "card": {"number": "4242424242424242", "exp_month": "12",
+                                               "exp_year": "2030", "cvc": "123"}}}))
+    if confirmed.status_code != 200 or confirmed.json().get("status") != "succeeded":
+        raise RuntimeError(f"localstripe's SetupIntent confirm: {confirmed.text[:300]}")
+
+
+def pay_new_card(world: dict, browser: requests.Session, invoice: dict) -> float:
+    """One pay-now with a new card as a browser does it (see the docstring): seconds from
+    the first POST to the result page."""
+    url = f"{world['base']}/portal/{world['org']['slug']}/invoices/{invoice['id']}/pay"
+    form = browser.get(url, timeout=60)
+    form.raise_for_status()
+    began = time.perf_counter()
+    step = browser.post(url, timeout=60, data={
+        "csrf_token": _form_value(form.text, "csrf_token"),
+        "attempt_key": _form_value(form.text, "attempt_key"), "method": "card"})
+    secret = re.search(r'data-client-secret="([^"]+)"', step.text)
+    action = re.search(r'\saction="([^"]+/complete)"', step.text)
+    if step.status_code != 200 or not secret or not action:
+        raise RuntimeError(f"the card step answered {step.status_code} without a client secret")
+    _confirm_setup_as_stripe_js(world["localstripe_url"], html.unescape(secret.group(1)))
+    result = browser.post(world["base"] + html.unescape(action.group(1)), timeout=60,
+                          data={"csrf_token": _form_value(step.text, "csrf_token")})
+    elapsed = time.perf_counter() - began
+    if result.status_code != 200 or "/payments/attempts/" not in result.url:
+        raise RuntimeError(f"the card payment ended {result.status_code} at {result.url}")
+    return elapsed
+
+
 def start_payment(pool, world: dict, invoice: dict) -> float:
     """billing.start_payment alone (over RPC), with the saved card: seconds."""
     org_id, customer = world["org"]["organization_id"], world["customer"]
@@ -176,7 +216,8 @@ def start_payment(pool, world: dict, invoice: dict) -> float:
 
 def measure(run, localstripe, payments: int, rounds: int, warmup: int = 5) -> dict:
     from gateway.rpc import RpcClientPool
-    world = prepare(run, localstripe, 2 * payments + warmup)
+    world = prepare(run, localstripe, 3 * payments + warmup)
+    world["localstripe_url"] = localstripe.url
     client = stripe.StripeClient(SECRET_KEY, base_addresses={"api": localstripe.url},
                                  max_network_retries=0)
     # The baseline charges the same card the portal saved, for the same customer.
@@ -189,8 +230,9 @@ def measure(run, localstripe, payments: int, rounds: int, warmup: int = 5) -> di
     for _ in range(warmup):
         create_and_confirm(client, stripe_customer, payment_method, 1000)
 
-    system, billing, baseline = [], [], []
-    through_page, through_rpc = invoices[warmup::2], invoices[warmup + 1::2]
+    system, new_card, billing, baseline = [], [], [], []
+    through_page, by_new_card, through_rpc = (invoices[warmup::3], invoices[warmup + 1::3],
+                                              invoices[warmup + 2::3])
     per_round = max(1, payments // rounds)
     pool = RpcClientPool(run.amqp_uri, size=1, timeout=60)
     try:
@@ -199,6 +241,8 @@ def measure(run, localstripe, payments: int, rounds: int, warmup: int = 5) -> di
             for invoice in through_page[part]:
                 run.processes.check_alive()
                 system.append(pay_now(world, first, invoice))
+            for invoice in by_new_card[part]:
+                new_card.append(pay_new_card(world, first, invoice))
             for invoice in through_rpc[part]:
                 billing.append(start_payment(pool, world, invoice))
             for i in range(len(through_page[part])):
@@ -207,10 +251,10 @@ def measure(run, localstripe, payments: int, rounds: int, warmup: int = 5) -> di
     finally:
         pool.close()
     paid = [world["staff"].call("GET", f"/invoices/{invoice['id']}")["status"]
-            for invoice in invoices[:warmup + len(system) + len(billing)]]
+            for invoice in invoices[:warmup + len(system) + len(new_card) + len(billing)]]
     if set(paid) != {"paid"}:
         raise RuntimeError(f"not every invoice paid: {sorted(set(paid))}")
-    return {"system": system, "billing": billing, "baseline": baseline,
+    return {"system": system, "new_card": new_card, "billing": billing, "baseline": baseline,
             "invoices_paid": len(paid),
             "intents": len(localstripe.payment_intents()),
             "breakdown": post_breakdown(run.scratch / "gateway.log")}
@@ -245,12 +289,16 @@ def post_breakdown(log) -> dict | None:
 def report(found: dict) -> float:
     system = Latency.of([int(s * 1e9) for s in found["system"]])
     billing = Latency.of([int(s * 1e9) for s in found["billing"]])
+    new_card = Latency.of([int(s * 1e9) for s in found["new_card"]])
     baseline = Latency.of([int(s * 1e9) for s in found["baseline"]])
     value = ratio(system.median_us, baseline.median_us)
     print(table(["pay now (sequential, interleaved rounds)", "calls", "median ms", "p95 ms",
                  "/ localstripe"], [
         ["portal: POST pay now (saved card) → result page", system.calls,
          system.median_us / 1000, system.p95_us / 1000, value],
+        ["portal: pay now, new card (POST, Stripe.js step, complete)", new_card.calls,
+         new_card.median_us / 1000, new_card.p95_us / 1000,
+         ratio(new_card.median_us, baseline.median_us)],
         ["billing.start_payment alone (RPC, saved card)", billing.calls,
          billing.median_us / 1000, billing.p95_us / 1000,
          ratio(billing.median_us, baseline.median_us)],
@@ -258,7 +306,8 @@ def report(found: dict) -> float:
          baseline.median_us / 1000, baseline.p95_us / 1000, 1.0]]))
     breakdown = found["breakdown"]
     if breakdown:
-        print(f"the pay POST inside the gateway, median over {breakdown['requests']}: "
+        print(f"the pay POSTs inside the gateway (saved and new card), median over "
+              f"{breakdown['requests']}: "
               f"{breakdown['duration_ms']:.1f} ms, of which {breakdown['rpc_ms']:.1f} ms "
               f"waiting on {breakdown['rpc_calls']:g} RPC calls (billing's include the call "
               f"to localstripe)")
