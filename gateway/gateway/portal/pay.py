@@ -21,8 +21,8 @@ from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from nameko.exceptions import MethodNotFound
 
-from billing.exceptions import (AmountRefused, GatewayNotConfigured, PaymentInProgress,
-                                PaymentRefused)
+from billing.exceptions import (AmountRefused, GatewayNotConfigured, InvoiceStateConflict,
+                                PaymentInProgress, PaymentRefused)
 from portal_common.money import decimals_for, quantize, to_wire
 
 from ..formatting import money
@@ -177,7 +177,11 @@ def pay_invoice(invoice_id):
 @bp.post("/invoices/<invoice_id>/pay")
 @login_required
 def pay_invoice_post(invoice_id):
-    invoice, settings = _payable(invoice_id)
+    invoice = _invoice(invoice_id)
+    settings = gateway_settings()
+    if not payable_online(invoice, settings):
+        # Paid in full (or otherwise closed) since the form was shown: its page says so.
+        return redirect(url_for(".invoice", invoice_id=invoice["id"]))
     partial = invoice.get("allow_partial_payments", False)
     choice = PayChoice(request.form, balance=invoice["balance"], allow_amount=partial)
     amount = _amount(choice, invoice)
@@ -273,6 +277,11 @@ def _start(settings: dict, choice: PayChoice, data: dict, **context):
         if isinstance(busy, str) and DOCUMENT_ID.match(busy):
             # It is this customer's own (the invoices are): finish it, or see how it went.
             context["in_flight"] = url_for(".payment_attempt", attempt_id=busy)
+        return _pay_page(settings, choice, 409, **context)
+    except InvoiceStateConflict:
+        # Paid (or voided) since the page was shown.
+        choice.errors["form"] = _("This can no longer be paid as shown: something changed "
+                                  "since the page was opened. Reload it and check.")
         return _pay_page(settings, choice, 409, **context)
     except AmountRefused as exc:
         if "mixed_currencies" in str(exc.details):

@@ -366,3 +366,26 @@ def test_no_answer_from_stripe_is_shown_as_being_processed_never_as_failed(api, 
     assert "Pago en proceso" in html and "No vuelva a pagar mientras tanto." in html
     assert "Pago no completado" not in html
     assert invoice_now(api, invoice["id"])["balance"] == "27.00"
+
+
+def test_an_invoice_paid_while_the_form_was_open_is_not_charged(api, shop, localstripe):
+    customer, portal = shop
+    invoice = stripe_invoice(api, customer, "18.00")
+    save_card(portal, localstripe)
+    [method_id] = saved_method_ids(portal)
+    form = text(portal.get(f"/invoices/{invoice['id']}/pay"))
+    # Meanwhile the business records a bank transfer for all of it.
+    recorded = api.post("/payments", json={
+        "customer_id": customer["id"], "amount": "18.00", "date": "2026-03-05",
+        "mode": "bank_transfer", "applications": [{"invoice_id": invoice["id"],
+                                                   "amount": "18.00"}]})
+    assert recorded.status_code == 201, recorded.json
+    intents_before = len(localstripe.payment_intents())
+    late = portal.client.post(f"{portal.base}/invoices/{invoice['id']}/pay",
+                              data={"method": f"saved:{method_id}",
+                                    "csrf_token": csrf_token(form)})
+    assert late.status_code == 302
+    assert late.headers["Location"].endswith(f"/invoices/{invoice['id']}")
+    assert "Pagada" in text(portal.client.get(late.headers["Location"]))
+    assert len(localstripe.payment_intents()) == intents_before
+    assert len(invoice_now(api, invoice["id"])["payments"]) == 1
