@@ -82,3 +82,53 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+# -- online payments: gateway settings are per organization, set through the staff API --------
+STRIPE_WEBHOOK_SECRET = "whsec_e2e_pagos_levante"
+
+
+def payments_organization(system, name: str, email: str, api_base: str) -> dict:
+    """A new organization whose staff set its payment gateway to ``api_base`` (localstripe or
+    the Stripe-shaped stub), with a default tax (billing refuses payments without: Cp2001).
+    Returns {"organization", "api" (StaffApi), "webhook_url", "tax_id"}."""
+    organization = system.run_cli("org", "create", "--name", name, "--email", email,
+                                  "--language", "es", "--currency", "EUR",
+                                  "--timezone", "Europe/Madrid")
+    staff = StaffApi(system.base_url, organization["api_key"])
+    tax = staff.post("/taxes", json={"name": "IVA", "rate": "21", "is_default": True})
+    assert tax.status_code == 201, tax.text
+    settings = staff.put("/payment-gateway", json={
+        "api_base": api_base, "secret_key": "sk_test_e2e_4242", "publishable_key": "pk_test_e2e",
+        "webhook_secret": STRIPE_WEBHOOK_SECRET, "supported_currencies": ["EUR", "USD"],
+        "duplicate_window_minutes": 5})
+    assert settings.status_code == 200, settings.text
+    webhook_url = f"{system.base_url}/webhooks/stripe/{organization['organization_id']}"
+    return {"organization": organization, "api": staff, "webhook_url": webhook_url,
+            "tax_id": tax.json()["id"]}
+
+
+@pytest.fixture(scope="session")
+def card_payments(system, localstripe):
+    """An organization paid through localstripe, whose signed webhooks reach the gateway."""
+    setup = payments_organization(system, "Pagos Levante S.L.", "staff@levante.example",
+                                  localstripe.url)
+    localstripe.register_webhook(setup["organization"]["organization_id"],
+                                 setup["webhook_url"], STRIPE_WEBHOOK_SECRET)
+    return setup
+
+
+@pytest.fixture(scope="session")
+def stripe_stub():
+    from tests.support.stripe_stub import StripeStub
+    stub = StripeStub().start()
+    yield stub
+    stub.stop()
+
+
+@pytest.fixture(scope="session")
+def bank_payments(system, stripe_stub):
+    """An organization whose gateway is the Stripe-shaped stub: localstripe has no US bank
+    accounts, so ACH goes through the stub's stand-in Stripe.js and webhooks the test signs."""
+    return payments_organization(system, "Riegos del Sur S.L.", "staff@riegos.example",
+                                 stripe_stub.url)
