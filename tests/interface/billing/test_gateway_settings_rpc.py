@@ -48,3 +48,34 @@ def test_wrong_values_are_refused_by_field(billing, localstripe, data, field):  
     assert field in refused.value.details
     with pytest.raises(GatewayNotConfigured):  # nothing was stored
         billing.get_gateway_settings(org)
+
+
+def test_secrets_are_never_logged(billing, localstripe, caplog):  # noqa: F811
+    """Settings saved, a payment made with them, a refused webhook: at DEBUG level no log
+    record (message or structured fields, the stripe SDK's included) holds a secret."""
+    import logging
+
+    from billing.exceptions import WebhookSignatureInvalid
+
+    from .payment_support import (CUSTOMER, browser_confirms_card_setup, intent_event,
+                                  sent_invoice, signed)
+    caplog.set_level(logging.DEBUG)
+    secret_key, webhook_secret = "sk_test_never_in_a_log_81723", "whsec_never_in_a_log_55190"
+    org = str(uuid.uuid4())
+    billing.create_tax(org, {"name": "IVA", "rate": "21", "is_default": True})
+    billing.set_gateway_settings(org, settings_data(localstripe, secret_key=secret_key,
+                                                    webhook_secret=webhook_secret))
+    invoice = sent_invoice(billing, org, "10.00")
+    attempt = billing.start_payment(org, CUSTOMER, {"invoice_ids": [invoice["id"]]})
+    browser_confirms_card_setup(localstripe, attempt["client_secret"])
+    assert billing.complete_payment(org, CUSTOMER, attempt["id"])["status"] == "succeeded"
+    body, header = signed(intent_event({"id": "pi_x", "object": "payment_intent",
+                                        "status": "succeeded"}, "payment_intent.succeeded"),
+                          secret="whsec_wrong")
+    with pytest.raises(WebhookSignatureInvalid):
+        billing.handle_stripe_webhook(org, body, header)
+
+    assert len(caplog.records) > 10  # the calls above were logged
+    for record in caplog.records:
+        text = f"{record.getMessage()} {record.__dict__}"
+        assert secret_key not in text and webhook_secret not in text, record.name
