@@ -123,3 +123,35 @@ def test_charged_but_the_answer_was_lost_is_settled_once(billing, saved_card_org
     assert {r["idempotency_key"] for r in creates} == {attempt["id"]}
     assert len(stub.intents()) == 1
     assert billing.payment_page(org, {"customer_id": CUSTOMER})["total"] == 1
+
+
+def test_ach_through_the_browser_is_pending_then_paid_and_the_account_saved(
+        billing, localstripe, stub, monkeypatch):  # noqa: F811
+    """localstripe has no bank accounts: the stub's stand-in Stripe.js links one."""
+    import requests
+
+    org = new_org(billing, localstripe, supported_currencies=["USD"])
+    billing.set_gateway_settings(org, {"api_base": stub.url})
+    invoice = sent_invoice(billing, org, "250.00", currency="USD")
+    attempt = billing.start_payment(org, CUSTOMER, {"invoice_ids": [invoice["id"]],
+                                                    "method": "ach", "save_method": True})
+    assert attempt["next_action"] == "confirm_us_bank_account_payment"
+    for step in ("collect_bank_account", "confirm_us_bank_account"):  # the browser
+        response = requests.post(f"{stub.url}/_stub/{step}", timeout=10, json={
+            "client_secret": attempt["client_secret"],
+            "billing_details": {"name": "Ana Pérez"}})
+        assert response.status_code == 200, response.text
+    pending = billing.complete_payment(org, CUSTOMER, attempt["id"])
+    assert (pending["status"], pending["payment_id"]) == ("pending", None)
+    assert billing.get_invoice(org, invoice["id"])["status"] == "sent"
+    assert events_of(org, "payment_pending")
+
+    [intent] = stub.intents()
+    stub.set_intent(intent["id"], "succeeded")
+    monkeypatch.setenv("BILLING_RECONCILE_AFTER_SECONDS", "0")
+    billing.reconcile_payments(org)
+    paid = billing.get_payment_attempt(org, CUSTOMER, attempt["id"])
+    assert paid["status"] == "succeeded"
+    assert billing.get_payment(org, paid["payment_id"])["mode"] == "ach"
+    [account] = billing.list_saved_methods(org, CUSTOMER)
+    assert (account["type"], account["last4"]) == ("us_bank_account", "6789")
