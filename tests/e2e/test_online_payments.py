@@ -86,6 +86,13 @@ def _confirm_card(page) -> None:
     page.click("#pay-button")
 
 
+def _authenticate(page) -> None:
+    """localstripe's own 3-D Secure dialog (a page overlay its script adds)."""
+    button = page.get_by_role("button", name="Complete authentication")
+    button.wait_for(timeout=30_000)
+    button.click()
+
+
 def _attempt_page(page):
     page.wait_for_url(re.compile(r"/payments/attempts/[A-Za-z0-9-]+$"), timeout=30_000)
     return page.url.rsplit("/", 1)[1]
@@ -375,4 +382,93 @@ def test_an_ach_payment_stays_pending_until_a_signed_webhook_settles_it(
     page.goto(f"{system.base_url}/portal/{org['slug']}/payments/attempts/{attempt_id}")
     page.click("main a.button[href*='/payments/']")
     assert invoice["number"] in page.inner_text("main")
+    context.close()
+
+
+def _staff_failure_mail(mailbox, customer_name: str) -> str:
+    [mail] = wait_until(lambda: [m for m in mailbox.messages("staff@levante.example")
+                                 if customer_name in m["Subject"] and "fallado" in m["Subject"]],
+                        timeout=30, what=f"the staff's payment failed email about {customer_name}")
+    return mail["Subject"] + "\n" + text_of(mail)
+
+
+def test_a_card_declined_when_charged_shows_the_banks_reason_and_staff_are_told(
+        system, card_payments, localstripe, mailbox, browser):
+    api, org = card_payments["api"], card_payments["organization"]
+    customer = _customer(api, "Gabriel Pons", "gabriel@pons.example")
+    invoice = _invoice(card_payments, customer["id"], "30")             # 36.30
+    context = browser.new_context(locale="es-ES")
+    page = context.new_page()
+    _login(page, system.base_url, org["slug"], "gabriel@pons.example")
+
+    page.goto(f"{system.base_url}/portal/{org['slug']}/invoices/{invoice['id']}/pay")
+    page.check("input[name=method][value=card]")
+    page.click("form.pay-form button[type=submit]")
+    _fill_card(page, number="4000000000000341")      # localstripe: declined when charged
+    _confirm_card(page)
+    _attempt_page(page)
+    problem = page.inner_text("[role=alert]")
+    assert problem.strip() and "Cp" not in problem
+    assert page.locator(f"main a[href$='/invoices/{invoice['id']}/pay']").count() == 1
+
+    unpaid = api.get(f"/invoices/{invoice['id']}").json()
+    assert unpaid["balance"] == "36.30" and unpaid["status"] != "paid"
+    assert api.get("/payments", params={"customer_id": customer["id"]}).json()["items"] == []
+    declined = [i for i in localstripe.payment_intents() if i["amount"] == 3630]
+    assert declined and declined[-1]["status"] != "succeeded"
+    staff = _staff_failure_mail(mailbox, "Gabriel Pons")
+    assert "card_declined" in staff and "Código de error" not in staff
+    context.close()
+
+
+def test_a_card_that_asks_for_3d_secure_is_confirmed_in_the_gateways_dialog(
+        system, card_payments, localstripe, browser):
+    api, org = card_payments["api"], card_payments["organization"]
+    customer = _customer(api, "Helena Sanz", "helena@sanz.example")
+    invoice = _invoice(card_payments, customer["id"], "70")             # 84.70
+    context = browser.new_context(locale="es-ES")
+    page = context.new_page()
+    _login(page, system.base_url, org["slug"], "helena@sanz.example")
+
+    page.goto(f"{system.base_url}/portal/{org['slug']}/invoices/{invoice['id']}/pay")
+    page.check("input[name=method][value=card]")
+    page.click("form.pay-form button[type=submit]")
+    _fill_card(page, number="4000002760003184")      # localstripe: 3-D Secure required
+    page.click("#pay-button")
+    _authenticate(page)                     # setting the card up
+    _attempt_page(page)                     # the charge needs the bank again: same step
+    assert page.locator("#card-element").count() == 0
+    page.click("#pay-button")
+    _authenticate(page)
+    page.locator("main a.button[href*='/payments/']").wait_for(timeout=30_000)
+    assert eur("84.70") in page.inner_text("main")
+    _paid_in_full(api, invoice["id"])
+    [charged] = [i for i in localstripe.payment_intents() if i["amount"] == 8470]
+    assert charged["status"] == "succeeded"
+    context.close()
+
+
+def test_an_amount_below_the_gateway_minimum_is_refused_before_any_charge(
+        system, card_payments, localstripe, mailbox, browser):
+    api, org = card_payments["api"], card_payments["organization"]
+    customer = _customer(api, "Iker Lago", "iker@lago.example")
+    invoice = _invoice(card_payments, customer["id"], "20", partial=True)   # 24.20
+    intents_before = len(localstripe.payment_intents())
+    context = browser.new_context(locale="es-ES")
+    page = context.new_page()
+    _login(page, system.base_url, org["slug"], "iker@lago.example")
+
+    page.goto(f"{system.base_url}/portal/{org['slug']}/invoices/{invoice['id']}/pay")
+    page.fill("input[name=amount]", "0,20")
+    page.check("input[name=method][value=card]")
+    page.click("form.pay-form button[type=submit]")
+    error = page.inner_text(".field.has-errors")
+    assert "Cp4001" in error
+    assert page.locator("#card-element").count() == 0
+    assert len(localstripe.payment_intents()) == intents_before
+    assert api.get(f"/invoices/{invoice['id']}").json()["balance"] == "24.20"
+
+    staff = _staff_failure_mail(mailbox, "Iker Lago")
+    assert "Cp4001" in staff
+    assert "Asegúrese de que la cantidad de transacción sea mayor" in staff   # the remedy
     context.close()
