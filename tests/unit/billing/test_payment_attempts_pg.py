@@ -1,5 +1,6 @@
 """The database itself refuses a second unsettled attempt of one invoice and a second
 payment of one attempt, whatever the code above it does (PostgreSQL, migrated)."""
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -15,7 +16,7 @@ def attempt(org, invoice, status="processing", key=None):
     row = PaymentAttempt(organization_id=org, customer_id=CUSTOMER, method="card",
                          status=status, amount=Decimal("100.00"), currency="EUR",
                          save_method=False, auto_charge=False)
-    row.idempotency_key = key or f"key-{id(row)}"
+    row.idempotency_key = key or str(uuid.uuid4())
     row.invoices.append(AttemptInvoice(invoice_id=invoice.id, position=0,
                                        amount=Decimal("100.00"),
                                        in_flight=status not in ("succeeded", "failed")))
@@ -43,9 +44,10 @@ def test_two_in_flight_attempts_of_one_invoice_cannot_both_exist(pg_session, pg_
 
 
 def test_an_idempotency_key_is_used_once(pg_session, pg_org, invoice):
-    pg_session.add(attempt(pg_org, invoice, status="failed", key="same-key"))
+    key = str(uuid.uuid4())
+    pg_session.add(attempt(pg_org, invoice, status="failed", key=key))
     pg_session.commit()
-    pg_session.add(attempt(pg_org, invoice, status="failed", key="same-key"))
+    pg_session.add(attempt(pg_org, invoice, status="failed", key=key))
     with pytest.raises(IntegrityError):
         pg_session.commit()
     pg_session.rollback()
