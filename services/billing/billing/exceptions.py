@@ -57,10 +57,16 @@ class CommentRefused(ValidationFailed):
 class PaymentRefused(ValidationFailed):
     """A payment was refused before or by the gateway; nothing was charged.
 
-    ``details``: ``cp_code`` (a portal_common.payment_codes code, or None for an ordinary
+    ``details``: ``cp_code`` (a portal_common.payment_codes code; absent for an ordinary
     decline), ``decline_code`` and ``gateway_message`` (the gateway's own, for declines),
     ``attempt_id`` when an attempt was recorded.
     """
+
+    @classmethod
+    def of(cls, message: str, **details) -> "PaymentRefused":
+        """Only the details that have a value: nameko sends error arguments as strings, so
+        a None would arrive as "None"."""
+        return cls(message, {k: v for k, v in details.items() if v is not None})
 
 
 class PaymentInProgress(Conflict):

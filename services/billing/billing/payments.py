@@ -39,7 +39,7 @@ from portal_common.timeutil import utcnow
 from . import operations as ops
 from . import saved_methods
 from .exceptions import (AmountRefused, InvoiceNotFound, InvoiceStateConflict, PaymentAttemptNotFound,
-                         PaymentInProgress, PaymentRefused, SavedMethodNotFound)
+                         PaymentInProgress, PaymentRefused)
 from .gateway_settings import find_settings, get_settings
 from .models import (AttemptInvoice, GatewayCustomer, Invoice, Payment, PaymentApplication,
                      PaymentAttempt, SavedMethod)
@@ -177,15 +177,6 @@ def _allocation(invoices: list[Invoice], amount: Decimal | None) -> tuple[str, D
     return currency, amount, [(invoice, amount)]
 
 
-def _saved_method(session, organization_id, customer_id, method_id) -> SavedMethod:
-    method = session.get(SavedMethod, method_id) if method_id else None
-    if method is None or method.organization_id != organization_id \
-            or method.customer_id != customer_id:
-        raise SavedMethodNotFound("Saved payment method not found.",
-                                  {"payment_method_id": method_id})
-    return method
-
-
 def _address_required(settings) -> bool:
     return settings.require_billing_address or settings.require_postal_code
 
@@ -283,17 +274,11 @@ def _refuse(session, attempt: PaymentAttempt, cp_code, decline_code, message,
                   message=message, remedy=payment_codes.remedy(cp_code)))
 
 
-def refusal(message: str, **details) -> PaymentRefused:
-    """PaymentRefused with only the details that have a value: nameko sends error
-    arguments as strings, so a None would arrive as "None"."""
-    return PaymentRefused(message, {k: v for k, v in details.items() if v is not None})
-
-
 def refused_error(attempt: PaymentAttempt) -> PaymentRefused:
-    return refusal(attempt.message or "The payment was refused.", cp_code=attempt.cp_code,
-                   decline_code=attempt.decline_code,
-                   gateway_message=attempt.message if attempt.cp_code is None else None,
-                   attempt_id=attempt.id)
+    return PaymentRefused.of(attempt.message or "The payment was refused.",
+                             cp_code=attempt.cp_code, decline_code=attempt.decline_code,
+                             gateway_message=attempt.message if attempt.cp_code is None
+                             else None, attempt_id=attempt.id)
 
 
 def start_payment(session, commit, make_client, organization_id: str, customer_id: str,
@@ -307,8 +292,8 @@ def start_payment(session, commit, make_client, organization_id: str, customer_i
     saved = None
     if values["method"] == "saved_card" or (values["method"] == "ach"
                                             and values["payment_method_id"]):
-        saved = _saved_method(session, organization_id, customer_id,
-                              values["payment_method_id"])
+        saved = saved_methods.owned(session, organization_id, customer_id,
+                                    values["payment_method_id"])
     invoices = _locked_invoices(session, organization_id, customer_id, values["invoice_ids"])
     currency, amount, allocations = _allocation(invoices, values["amount"])
     try:

@@ -9,6 +9,7 @@ import logging
 
 import stripe
 from marshmallow import Schema, fields, validate
+from sqlalchemy import select
 
 from portal_common.errors import load_or_refuse as load
 
@@ -46,7 +47,7 @@ def view(method: SavedMethod) -> dict:
             "created_at": method.created_at.isoformat() if method.created_at else None}
 
 
-def _owned(session, organization_id, customer_id, method_id) -> SavedMethod:
+def owned(session, organization_id, customer_id, method_id) -> SavedMethod:
     method = session.get(SavedMethod, method_id) if method_id else None
     if method is None or method.organization_id != organization_id \
             or method.customer_id != customer_id:
@@ -56,20 +57,19 @@ def _owned(session, organization_id, customer_id, method_id) -> SavedMethod:
 
 
 def _refused(error: stripe.StripeError) -> PaymentRefused:
-    from .payments import refusal
     outcome = classify(error)
     if isinstance(outcome, Refused):
-        return refusal(outcome.message, cp_code=outcome.cp_code,
-                       decline_code=outcome.decline_code,
-                       gateway_message=outcome.message if outcome.cp_code is None else None)
-    return refusal("The payment gateway did not answer. Please try again.",
-                   reason="gateway_unavailable")
+        return PaymentRefused.of(outcome.message, cp_code=outcome.cp_code,
+                                 decline_code=outcome.decline_code,
+                                 gateway_message=outcome.message if outcome.cp_code is None
+                                 else None)
+    return PaymentRefused.of("The payment gateway did not answer. Please try again.",
+                             reason="gateway_unavailable")
 
 
 def store(session, client, organization_id: str, customer_id: str,
           gateway_method_id: str) -> SavedMethod:
     """Keep the method (already attached to the customer at Stripe), once."""
-    from sqlalchemy import select
     existing = session.scalar(select(SavedMethod).where(
         SavedMethod.organization_id == organization_id,
         SavedMethod.gateway_method_id == gateway_method_id))
@@ -152,7 +152,6 @@ def complete_setup(session, make_client, organization_id, customer_id,
 
 
 def list_methods(session, organization_id, customer_id) -> list[SavedMethod]:
-    from sqlalchemy import select
     return list(session.scalars(select(SavedMethod).where(
         SavedMethod.organization_id == organization_id,
         SavedMethod.customer_id == customer_id).order_by(SavedMethod.created_at,
@@ -162,7 +161,7 @@ def list_methods(session, organization_id, customer_id) -> list[SavedMethod]:
 def update_method(session, make_client, organization_id, customer_id, method_id,
                   data) -> SavedMethod:
     values = load(SavedMethodUpdateSchema(), data)
-    method = _owned(session, organization_id, customer_id, method_id)
+    method = owned(session, organization_id, customer_id, method_id)
     params = {}
     if method.type == "card" and ("exp_month" in values or "exp_year" in values):
         params["card"] = {"exp_month": values.get("exp_month", method.exp_month),
@@ -194,7 +193,7 @@ def update_method(session, make_client, organization_id, customer_id, method_id,
 
 
 def remove_method(session, make_client, organization_id, customer_id, method_id) -> dict:
-    method = _owned(session, organization_id, customer_id, method_id)
+    method = owned(session, organization_id, customer_id, method_id)
     client = make_client(get_settings(session, organization_id))
     try:
         client.v1.payment_methods.detach(method.gateway_method_id)
