@@ -307,7 +307,7 @@ def _after_start(attempt: dict):
 
 
 def _confirm_page(attempt: dict, status: int = 200):
-    settings = {"api_base": attempt.get("api_base"),
+    settings = {**(gateway_settings() or {}), "api_base": attempt.get("api_base"),
                 "publishable_key": attempt.get("publishable_key")}
     return render_payment_page("portal/pay_confirm.html", settings, status, attempt=attempt,
                                contact=g.portal["contact"])

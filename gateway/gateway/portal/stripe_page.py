@@ -10,7 +10,10 @@ https://js.stripe.com/v3/; anything else is a localstripe, which serves a stand-
 """
 from urllib.parse import urlsplit
 
-from flask import make_response, render_template
+from flask import g, make_response, render_template
+
+from ..rpc_access import get_rpc
+from .account import country_choices
 
 STRIPE_API_HOST = "api.stripe.com"
 STRIPE_JS_URL = "https://js.stripe.com/v3/"
@@ -44,11 +47,23 @@ def payment_csp(api_base: str) -> str:
             "frame-ancestors 'none'; base-uri 'none'")
 
 
+def card_billing_context(require_address: bool) -> dict:
+    """The card step's billing address fields, filled in with the customer's."""
+    profile = get_rpc().identity.get_portal_profile(g.portal["organization_id"],
+                                                    g.portal["customer_id"])
+    address = profile["customer"].get("billing_address") or {}
+    return {"billing_address": address, "countries": country_choices(address.get("country")
+                                                                     or ""),
+            "require_address": require_address}
+
+
 def render_payment_page(template: str, settings: dict, status: int = 200, **context):
     """``template`` with Stripe.js of ``settings`` allowed by its own CSP header."""
     api_base = settings.get("api_base") or ""
+    require = bool(settings.get("require_billing_address"))
     response = make_response(render_template(template, stripe_js_url=stripe_js(api_base)["url"],
                                              publishable_key=settings.get("publishable_key"),
-                                             **context), status)
+                                             **card_billing_context(require), **context),
+                             status)
     response.headers["Content-Security-Policy"] = payment_csp(api_base)
     return response

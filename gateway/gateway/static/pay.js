@@ -34,6 +34,14 @@
   function billingDetails() {
     var details = {name: field("name", "billing-name")};
     if (data.email) { details.email = data.email; }
+    var address = {};
+    [["line1", "billing-line1"], ["city", "billing-city"],
+     ["postal_code", "billing-postal-code"], ["country", "billing-country"]
+    ].forEach(function (pair) {
+      var input = document.getElementById(pair[1]);
+      if (input && input.value) { address[pair[0]] = input.value; }
+    });
+    if (Object.keys(address).length) { details.address = address; }
     return details;
   }
 

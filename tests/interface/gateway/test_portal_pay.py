@@ -267,6 +267,12 @@ def test_pay_now_with_a_new_card_goes_through_the_card_step(api, shop, localstri
     assert f'<script src="{localstripe.js_url}"></script>' in html
     assert "Este paso necesita JavaScript" in html  # what to do with it turned off
     assert data_attribute(html, "next-action") == "confirm_card_setup"
+    # The card's billing address is typed here but handed to Stripe.js only: no field of
+    # the card step has a name, so the form posts none of it to us.
+    assert 'id="billing-line1"' in html and 'id="billing-country"' in html
+    step_form = html[html.index('id="payment-step"'):html.index("</form>", html.index(
+        'id="payment-step"'))]
+    assert re.findall(r'\sname="([^"]+)"', step_form) == ["csrf_token"]
     complete = re.search(r'action="([^"]+/complete)"', html).group(1)
     # The pay form (no script) allows none.
     assert "script-src" not in portal.get(f"/invoices/{invoice['id']}/pay").headers[
@@ -290,6 +296,19 @@ def test_pay_now_with_a_new_card_goes_through_the_card_step(api, shop, localstri
     assert invoice_now(api, invoice["id"])["status"] == "paid"
     # "Save this card" was ticked: it is on the home page now.
     assert "caduca 11/2030" in text(portal.get("/"))
+
+
+def test_the_card_step_fills_in_and_requires_the_billing_address_when_asked(api, client,
+                                                                            org, localstripe):
+    configure_gateway(api, localstripe, require_billing_address=True)
+    customer, portal = customer_with_portal(api, client, org, billing_address={
+        "street": "Calle Mayor 1", "city": "Madrid", "postal_code": "28013",
+        "country": "ES"})
+    invoice = stripe_invoice(api, customer, "12.00")
+    html = text(pay(portal, invoice["id"], method="card"))
+    assert re.search(r'id="billing-line1" value="Calle Mayor 1"[^>]* required', html)
+    assert re.search(r'id="billing-postal-code" value="28013"[^>]* required', html)
+    assert '<option value="ES" selected>' in html
 
 
 def test_the_bank_account_option_only_for_customers_allowed_ach(api, shop):
