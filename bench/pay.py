@@ -230,32 +230,31 @@ def measure(run, localstripe, payments: int, rounds: int, warmup: int = 5) -> di
     for _ in range(warmup):
         create_and_confirm(client, stripe_customer, payment_method, 1000)
 
-    system, new_card, billing, baseline = [], [], [], []
-    through_page, by_new_card, through_rpc = (invoices[warmup::3], invoices[warmup + 1::3],
-                                              invoices[warmup + 2::3])
+    # One of each in turn, so that all four see the same noise and the same localstripe
+    # (whose every write re-pickles its whole store: it slows down as the run adds objects).
+    series = {"system": [], "new_card": [], "billing": [], "baseline": []}
     per_round = max(1, payments // rounds)
     pool = RpcClientPool(run.amqp_uri, size=1, timeout=60)
     try:
         for round_ in range(rounds):
-            part = slice(round_ * per_round, (round_ + 1) * per_round)
-            for invoice in through_page[part]:
+            for name in series:
+                series[name].append([])
+            for i in range(round_ * per_round, (round_ + 1) * per_round):
                 run.processes.check_alive()
-                system.append(pay_now(world, first, invoice))
-            for invoice in by_new_card[part]:
-                new_card.append(pay_new_card(world, first, invoice))
-            for invoice in through_rpc[part]:
-                billing.append(start_payment(pool, world, invoice))
-            for i in range(len(through_page[part])):
-                baseline.append(create_and_confirm(client, stripe_customer, payment_method,
-                                                   2000 + round_ * per_round + i))
+                page, new, rpc = invoices[warmup + 3 * i:warmup + 3 * i + 3]
+                series["system"][-1].append(pay_now(world, first, page))
+                series["new_card"][-1].append(pay_new_card(world, first, new))
+                series["billing"][-1].append(start_payment(pool, world, rpc))
+                series["baseline"][-1].append(create_and_confirm(
+                    client, stripe_customer, payment_method, 2000 + i))
     finally:
         pool.close()
+    done = warmup + 3 * per_round * rounds
     paid = [world["staff"].call("GET", f"/invoices/{invoice['id']}")["status"]
-            for invoice in invoices[:warmup + len(system) + len(new_card) + len(billing)]]
+            for invoice in invoices[:done]]
     if set(paid) != {"paid"}:
         raise RuntimeError(f"not every invoice paid: {sorted(set(paid))}")
-    return {"system": system, "new_card": new_card, "billing": billing, "baseline": baseline,
-            "invoices_paid": len(paid),
+    return {**series, "invoices_paid": len(paid),
             "intents": len(localstripe.payment_intents()),
             "breakdown": post_breakdown(run.scratch / "gateway.log")}
 
@@ -286,24 +285,27 @@ def post_breakdown(log) -> dict | None:
             "rpc_ms": statistics.median(rpc_ms), "rpc_calls": statistics.median(calls)}
 
 
+def _latency(rounds: list[list[float]]) -> tuple[Latency, str]:
+    """The whole series' Latency, and each round's median in ms."""
+    each = " ".join(f"{statistics.median(r) * 1000:.0f}" for r in rounds)
+    return Latency.of([int(s * 1e9) for r in rounds for s in r]), each
+
+
 def report(found: dict) -> float:
-    system = Latency.of([int(s * 1e9) for s in found["system"]])
-    billing = Latency.of([int(s * 1e9) for s in found["billing"]])
-    new_card = Latency.of([int(s * 1e9) for s in found["new_card"]])
-    baseline = Latency.of([int(s * 1e9) for s in found["baseline"]])
-    value = ratio(system.median_us, baseline.median_us)
-    print(table(["pay now (sequential, interleaved rounds)", "calls", "median ms", "p95 ms",
-                 "/ localstripe"], [
-        ["portal: POST pay now (saved card) → result page", system.calls,
-         system.median_us / 1000, system.p95_us / 1000, value],
-        ["portal: pay now, new card (POST, Stripe.js step, complete)", new_card.calls,
-         new_card.median_us / 1000, new_card.p95_us / 1000,
-         ratio(new_card.median_us, baseline.median_us)],
-        ["billing.start_payment alone (RPC, saved card)", billing.calls,
-         billing.median_us / 1000, billing.p95_us / 1000,
-         ratio(billing.median_us, baseline.median_us)],
-        ["localstripe: PaymentIntent create+confirm (SDK)", baseline.calls,
-         baseline.median_us / 1000, baseline.p95_us / 1000, 1.0]]))
+    labels = {
+        "system": "portal: POST pay now (saved card) → result page",
+        "new_card": "portal: pay now, new card (POST, Stripe.js step, complete)",
+        "billing": "billing.start_payment alone (RPC, saved card)",
+        "baseline": "localstripe: PaymentIntent create+confirm (SDK)"}
+    found_latency = {name: _latency(found[name]) for name in labels}
+    baseline = found_latency["baseline"][0]
+    rows = [[label, found_latency[name][0].calls, found_latency[name][0].median_us / 1000,
+             found_latency[name][0].p95_us / 1000,
+             ratio(found_latency[name][0].median_us, baseline.median_us),
+             found_latency[name][1]] for name, label in labels.items()]
+    value = rows[0][4]
+    print(table(["pay now (sequential, one of each in turn)", "calls", "median ms", "p95 ms",
+                 "/ localstripe", "each round's median ms"], rows))
     breakdown = found["breakdown"]
     if breakdown:
         print(f"the pay POSTs inside the gateway (saved and new card), median over "
