@@ -315,5 +315,8 @@ def report(found: dict) -> float:
               f"to localstripe)")
     print(f"invoices paid: {found['invoices_paid']}; PaymentIntents at localstripe: "
           f"{found['intents']}")
-    print(f"pay now / localstripe create+confirm, ratio of medians: {value:.2f}\n")
+    added = (found_latency["system"][0].median_us - baseline.median_us) / 1000
+    print(f"pay now / localstripe create+confirm, ratio of medians: {value:.2f} (the portal "
+          f"adds {added:.0f} ms; localstripe slows down as its store grows, so the ratio "
+          f"falls with longer runs: compare each round)\n")
     return value
