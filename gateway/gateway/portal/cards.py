@@ -12,8 +12,10 @@ import re
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from billing.exceptions import PaymentRefused
 from portal_common.errors import ValidationFailed
 
+from ..payment_messages import refusal_message
 from ..rpc_access import get_rpc
 from . import bp
 from .account import country_choices
@@ -43,15 +45,19 @@ def _saved(method_id: str) -> dict:
 
 # --- add ----------------------------------------------------------------------------------
 
-@bp.get("/cards/new")
-@login_required
-def card_new():
+def _card_new_page(problem: str | None = None, status: int = 200):
     settings = gateway_settings()
     if settings is None:
         abort(404)
     setup = get_rpc().billing.start_method_setup(*_who(), g.portal["contact"]["id"])
-    return render_payment_page("portal/card_new.html", {**settings, **setup}, setup=setup,
-                               contact=g.portal["contact"])
+    return render_payment_page("portal/card_new.html", {**settings, **setup}, status,
+                               setup=setup, contact=g.portal["contact"], problem=problem)
+
+
+@bp.get("/cards/new")
+@login_required
+def card_new():
+    return _card_new_page()
 
 
 @bp.post("/cards/new")
@@ -60,7 +66,11 @@ def card_new_complete():
     setup_intent_id = request.form.get("setup_intent_id", "")
     if not SETUP_INTENT_ID.match(setup_intent_id):
         abort(400)
-    get_rpc().billing.complete_method_setup(*_who(), setup_intent_id)
+    try:
+        get_rpc().billing.complete_method_setup(*_who(), setup_intent_id)
+    except PaymentRefused as exc:
+        # Not set up after all (declined, or the bank's check not completed): try again.
+        return _card_new_page(refusal_message(exc.details, exc.message), 402)
     flash("card_added")
     return redirect(url_for(".home", _anchor="cards"))
 

@@ -7,7 +7,8 @@ import re
 import pytest
 
 from tests.interface.gateway.online_payments import (configure_gateway, customer_with_portal,
-                                                     save_card, saved_method_ids, text)
+                                                     data_attribute, save_card,
+                                                     saved_method_ids, text)
 
 
 @pytest.fixture
@@ -93,3 +94,23 @@ def test_another_customers_card_cannot_be_edited_or_removed(app, api, org, shop,
         == 404
     assert not re.search(method_id, text(other_portal.get("/")))
     assert saved_method_ids(portal) == [method_id]
+    # Marta's next SetupIntent, confirmed with a card, posted by Robles: not theirs.
+    secret = data_attribute(text(portal.get("/cards/new")), "client-secret")
+    stolen = other_portal.post_form("/cards/new",
+                                    {"setup_intent_id": secret.split("_secret_")[0]},
+                                    page="/")
+    assert stolen.status_code == 404
+    assert saved_method_ids(other_portal) == []
+
+
+def test_a_card_that_was_not_set_up_is_not_saved_and_the_page_offers_a_new_try(shop):
+    _customer, portal = shop
+    first = data_attribute(text(portal.get("/cards/new")), "client-secret")
+    # Posted back without Stripe.js having confirmed it (no card taken).
+    refused = portal.post_form("/cards/new", {"setup_intent_id": first.split("_secret_")[0]},
+                               page="/")
+    assert refused.status_code == 402
+    html = text(refused)
+    assert "No se pudo guardar la tarjeta:" in html
+    assert data_attribute(html, "client-secret") != first  # a fresh SetupIntent to try with
+    assert saved_method_ids(portal) == []

@@ -242,6 +242,8 @@ def test_another_customers_invoice_attempt_and_card_are_not_found(app, api, org,
                               data={"method": "card", "csrf_token": token}).status_code == 404
     # ... and Robles cannot see Marta's attempt or charge Marta's card.
     assert other_portal.get(f"/payments/attempts/{attempt}").status_code == 404
+    assert other_portal.post_form(f"/payments/attempts/{attempt}/complete", {},
+                                  page="/").status_code == 404
     theirs_pay = other_portal.post_form(f"/invoices/{theirs['id']}/pay",
                                         {"method": f"saved:{method_id}"})
     assert theirs_pay.status_code == 400
