@@ -123,20 +123,33 @@ class PayChoice:
         return None
 
 
+def parse_amount(typed: str) -> Decimal | None:
+    """An amount as people type it: "40", "40.5", "40,50", "1.234,50" or "1,234.50"."""
+    text = typed.replace(" ", "").replace("\xa0", "")
+    if not text or len(text) > 24:
+        return None
+    if "," in text and "." in text:
+        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
+        thousands = "." if decimal_mark == "," else ","
+        text = text.replace(thousands, "").replace(decimal_mark, ".")
+    else:
+        text = text.replace(",", ".")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or abs(value.adjusted()) > 15:
+        return None
+    return value
+
+
 def _amount(choice: PayChoice, invoice: dict) -> str | None:
     """The partial amount typed (None: the balance), errors set when it cannot be paid."""
     if not choice.amount:
         return None
     currency = invoice["currency"]
-    text = choice.amount.replace(" ", "")
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite() or value <= 0 or \
-            value != quantize(value, currency):
+    value = parse_amount(choice.amount)
+    if value is None or value <= 0 or value != quantize(value, currency):
         choice.errors["amount"] = _("Enter an amount such as %(example)s.",
                                     example=money("25.50" if decimals_for(currency) else "25",
                                                   currency))

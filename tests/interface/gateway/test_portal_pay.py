@@ -89,6 +89,13 @@ def test_partial_amounts_are_kept_when_refused_and_paid_when_right(api, shop, lo
     assert 'value="0.10"' in text(below)
     assert CODES["Cp4001"].customer_es in text(below)
 
+    spanish_thousands = pay(portal, invoice["id"], amount="1.234,50", method=saved)
+    assert spanish_thousands.status_code == 400
+    assert "como máximo el saldo pendiente" in text(spanish_thousands)
+    for absurd in ("1e999999", "0,001"):
+        response = pay(portal, invoice["id"], amount=absurd, method=saved)
+        assert response.status_code == 400 and "Introduzca un importe como" in text(response)
+
     nonsense = pay(portal, invoice["id"], amount="diez", method=saved)
     assert nonsense.status_code == 400 and 'value="diez"' in text(nonsense)
     assert invoice_now(api, invoice["id"])["balance"] == "100.00"
