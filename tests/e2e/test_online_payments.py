@@ -4,8 +4,11 @@ Staff set the payment gateway through the staff API (localstripe as the API base
 signed webhooks registered to the gateway's endpoint for the organization), bill and send
 invoices; the customer pays in the portal: by card, typed into the gateway's own fields
 (localstripe's stand-in Stripe.js), a part of an invoice, all outstanding invoices at once;
-saves a card, pays the next invoice with it, edits and removes it. The customer gets a
-receipt email and staff a "payment made" email.
+saves a card, pays the next invoice with it, edits and removes it; pays a retainer invoice.
+The customer gets a receipt email and staff a "payment made" email. A card the bank declines
+shows the bank's reason (no Cp code), a 3-D Secure card is confirmed in localstripe's own
+dialog, and an amount below the gateway minimum is refused as Cp4001 before any charge, with
+the remedy in the staff's email.
 
 ACH goes through the Stripe-shaped stub (tests/support/stripe_stub.py): localstripe has no
 US bank accounts. The payment stays pending (the invoice is not paid, a second payment is
@@ -50,11 +53,12 @@ def _customer(api, name: str, email: str, **extra) -> dict:
 
 
 def _invoice(payments: dict, customer_id: str, rate: str, *, days_ago: int = 10,
-             due_in: int = 30, partial: bool = False, name: str = "Mantenimiento") -> dict:
+             due_in: int = 30, partial: bool = False, name: str = "Mantenimiento",
+             kind: str = "invoice") -> dict:
     """A sent invoice offering Stripe; its total is ``rate`` plus the 21 % IVA."""
     api = payments["api"]
     invoice = _created(api.post("/invoices", json={
-        "customer_id": customer_id, "kind": "invoice",
+        "customer_id": customer_id, "kind": kind,
         "date": (TODAY - timedelta(days=days_ago)).isoformat(),
         "due_date": (TODAY - timedelta(days=days_ago) + timedelta(days=due_in)).isoformat(),
         "line_items": [{"name": name, "quantity": "1", "rate": rate,
@@ -240,6 +244,31 @@ def test_pay_all_outstanding_invoices_at_once_oldest_first(system, card_payments
     assert 24200 in [i["amount"] for i in localstripe.payment_intents()]
     payments = api.get("/payments", params={"customer_id": customer["id"]}).json()["items"]
     assert [p["amount"] for p in payments] == ["242.00"]
+    context.close()
+
+
+def test_a_retainer_invoice_is_paid_the_same_way(system, card_payments, localstripe, browser):
+    api, org = card_payments["api"], card_payments["organization"]
+    customer = _customer(api, "Julia Ortiz", "julia@ortiz.example")
+    retainer = _invoice(card_payments, customer["id"], "500", kind="retainer",
+                        name="Anticipo de obra")                          # 605.00
+    context = browser.new_context(locale="es-ES")
+    page = context.new_page()
+    _login(page, system.base_url, org["slug"], "julia@ortiz.example")
+
+    page.goto(f"{system.base_url}/portal/{org['slug']}/invoices/{retainer['id']}")
+    page.click(f"a[href$='/invoices/{retainer['id']}/pay']")
+    page.check("input[name=method][value=card]")
+    page.click("form.pay-form button[type=submit]")
+    _fill_card(page)
+    _confirm_card(page)
+    _attempt_page(page)
+    page.locator("main a.button[href*='/payments/']").wait_for()
+
+    _paid_in_full(api, retainer["id"])
+    [payment] = api.get("/payments", params={"customer_id": customer["id"]}).json()["items"]
+    assert payment["amount"] == "605.00" and payment["applies_to"] == ["retainer"]
+    assert 60500 in [i["amount"] for i in localstripe.payment_intents()]
     context.close()
 
 
