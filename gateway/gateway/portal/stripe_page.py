@@ -17,8 +17,11 @@ from .account import country_choices
 
 STRIPE_API_HOST = "api.stripe.com"
 STRIPE_JS_URL = "https://js.stripe.com/v3/"
-STRIPE_SCRIPT_ORIGINS = ("https://js.stripe.com",)
-STRIPE_FRAME_ORIGINS = ("https://js.stripe.com", "https://hooks.stripe.com")
+# Stripe's published CSP for Stripe.js (its frames are served from subdomains too;
+# hooks.stripe.com is 3-D Secure).
+STRIPE_SCRIPT_ORIGINS = ("https://js.stripe.com", "https://*.js.stripe.com")
+STRIPE_FRAME_ORIGINS = ("https://js.stripe.com", "https://*.js.stripe.com",
+                        "https://hooks.stripe.com")
 
 
 def _origin(url: str) -> str:

@@ -9,6 +9,7 @@ import re
 import pytest
 import requests
 
+from gateway.portal.stripe_page import payment_csp, stripe_js
 from portal_common.payment_codes import CODES
 from tests.interface.gateway.conftest import csrf_token
 from tests.interface.gateway.online_payments import (VISA, attempt_id, configure_gateway,
@@ -417,3 +418,13 @@ def test_an_invoice_paid_while_the_form_was_open_is_not_charged(api, shop, local
     assert "Pagada" in text(portal.client.get(late.headers["Location"]))
     assert len(localstripe.payment_intents()) == intents_before
     assert len(invoice_now(api, invoice["id"])["payments"]) == 1
+
+
+def test_the_policy_for_stripe_itself_names_stripes_origins_only():
+    assert stripe_js("https://api.stripe.com")["url"] == "https://js.stripe.com/v3/"
+    policy = payment_csp("https://api.stripe.com")
+    assert "script-src 'self' https://js.stripe.com https://*.js.stripe.com;" in policy
+    assert "frame-src https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com;" \
+        in policy
+    assert "connect-src https://api.stripe.com;" in policy
+    assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy
