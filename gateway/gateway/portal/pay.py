@@ -6,9 +6,10 @@ Card data never reaches us: on the card step the browser hands the card to Strip
 (the call billing names in the attempt's ``next_action``: confirmCardSetup for a new
 card, confirmCardPayment when the bank wants the customer to confirm) and then posts
 only the attempt id back here; billing asks Stripe how it went and charges
-(complete_payment). A saved card is charged by billing at once, without that step. Billing does every check that decides
-money (balance, minimum, currencies, duplicates, one attempt at a time); the checks here
-only spare the customer a round trip and keep what they typed.
+(complete_payment). A saved card is charged by billing at once, without that step.
+Billing does every check that decides money (balance, minimum, currencies, duplicates,
+one attempt at a time); the checks here only spare the customer a round trip and keep
+what they typed.
 
 Every billing call names the session's organization and customer: another customer's
 invoice, attempt or saved card is billing's NotFound, a 404 page.
