@@ -12,7 +12,8 @@ the remedy in the staff's email.
 
 ACH goes through the Stripe-shaped stub (tests/support/stripe_stub.py): localstripe has no
 US bank accounts. The payment stays pending (the invoice is not paid, a second payment is
-refused) until a signed payment_intent.succeeded webhook settles it.
+refused) until a signed payment_intent.succeeded webhook settles it; the account kept for
+future transactions pays the next invoice, pending again until its webhook.
 """
 import json
 import re
@@ -379,6 +380,7 @@ def test_an_ach_payment_stays_pending_until_a_signed_webhook_settles_it(
     pay_url = f"{system.base_url}/portal/{org['slug']}/invoices/{invoice['id']}/pay"
     page.goto(pay_url)
     page.check("input[name=method][value=ach]")
+    page.get_by_label("Utilice esta cuenta para transacciones futuras").check()
     page.click("form.pay-form button[type=submit]")
     page.click("#pay-button")
     attempt_id = _attempt_page(page)
@@ -411,6 +413,23 @@ def test_an_ach_payment_stays_pending_until_a_signed_webhook_settles_it(
     page.goto(f"{system.base_url}/portal/{org['slug']}/payments/attempts/{attempt_id}")
     page.click("main a.button[href*='/payments/']")
     assert invoice["number"] in page.inner_text("main")
+
+    # The account was kept: the next invoice is paid from it, pending again until it clears.
+    page.goto(f"{system.base_url}/portal/{org['slug']}/")
+    assert "6789" in _saved_cards(page)
+    following = _invoice(bank_payments, customer["id"], "100")         # 121.00
+    page.goto(f"{system.base_url}/portal/{org['slug']}/invoices/{following['id']}/pay")
+    page.check("input[name=method][value^='saved:']")
+    page.click("form.pay-form button[type=submit]")
+    _attempt_page(page)
+    assert eur("121.00") in page.inner_text("main")
+    [again] = [i for i in stripe_stub.intents() if i["amount"] == 12100]
+    assert again["status"] == "processing"
+    assert api.get(f"/invoices/{following['id']}").json()["balance"] == "121.00"
+    cleared = stripe_stub.set_intent(again["id"], "succeeded")
+    assert _send_webhook(bank_payments["webhook_url"],
+                         event("payment_intent.succeeded", cleared)).status_code == 200
+    _paid_in_full(api, following["id"])
     context.close()
 
 

@@ -430,8 +430,11 @@ class StripeStub:
 
     def _create_intent(self, params: dict, intent_status: str | None) -> dict:
         confirmed = str(params.get("confirm", "")).lower() == "true"
+        method = self.objects.get(params.get("payment_method") or "", {})
         if confirmed:
-            status = intent_status or "succeeded"
+            # a bank debit clears later, as at Stripe; a card is charged at once
+            status = intent_status or ("processing" if method.get("type") == "us_bank_account"
+                                       else "succeeded")
         elif params.get("payment_method"):
             status = "requires_confirmation"
         else:

@@ -204,6 +204,9 @@ def test_a_bank_debit_stays_processing_until_moved_on(stub):
 
     stub.set_intent(intent.id, "succeeded")
     assert client.v1.payment_intents.retrieve(intent.id).amount_received == 1250
+    saved_account = pay(client, confirm=True, payment_method=bank["id"], off_session=True,
+                        payment_method_types=["us_bank_account"])
+    assert saved_account.status == "processing"   # without programming: debits clear later
 
 
 def test_saved_methods_attach_update_and_detach(stub):
