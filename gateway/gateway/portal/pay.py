@@ -278,6 +278,11 @@ def _start(settings: dict, choice: PayChoice, data: dict, **context):
         if exc.details.get("cp_code") == "Cp4001" and context.get("partial"):
             choice.errors["amount"] = refusal_message(exc.details, exc.message)
             return _pay_page(settings, choice, 402, **context)
+        refused = exc.details.get("attempt_id")
+        if isinstance(refused, str) and DOCUMENT_ID.match(refused):
+            # billing recorded the refusal: show it at its own address, so that reloading
+            # the page does not send the payment (and staff a notification) again.
+            return redirect(url_for(".payment_attempt", attempt_id=refused), 303)
         return _outcome_page({"status": "failed", "cp_code": exc.details.get("cp_code"),
                               "decline_code": exc.details.get("decline_code"),
                               "message": exc.details.get("gateway_message") or exc.message,
@@ -341,8 +346,10 @@ def payment_attempt(attempt_id):
     if attempt["status"] == "requires_confirmation" and attempt.get("client_secret"):
         return _confirm_page(attempt)
     retry = None
-    if attempt["status"] == "failed" and len(attempt.get("invoices") or []) == 1:
-        retry = url_for(".pay_invoice", invoice_id=attempt["invoices"][0]["invoice_id"])
+    if attempt["status"] == "failed":
+        paid = attempt.get("invoices") or []
+        retry = (url_for(".pay_invoice", invoice_id=paid[0]["invoice_id"]) if len(paid) == 1
+                 else url_for(".pay_all"))
     return _outcome_page(attempt, 402 if attempt["status"] == "failed" else 200, retry)
 
 

@@ -12,7 +12,8 @@ import requests
 from gateway.portal.stripe_page import payment_csp, stripe_js
 from portal_common.payment_codes import CODES
 from tests.interface.gateway.conftest import csrf_token
-from tests.interface.gateway.online_payments import (VISA, attempt_id, configure_gateway,
+from tests.interface.gateway.online_payments import (ATTEMPT_PATH, VISA, attempt_id,
+                                                     configure_gateway,
                                                      customer_with_portal, data_attribute,
                                                      save_card, saved_method_ids,
                                                      stripe_invoice, text)
@@ -31,6 +32,16 @@ def shop(api, client, org, localstripe):
 def pay(portal, invoice_id, **form):
     path = f"/invoices/{invoice_id}/pay"
     return portal.post_form(path, form)
+
+
+def refusal(portal, response):
+    """The page a refused payment leads to: its attempt's address (a reload sends
+    nothing again), answered 402."""
+    assert response.status_code == 303, text(response)
+    assert ATTEMPT_PATH.search(response.headers["Location"])
+    page = portal.client.get(response.headers["Location"])
+    assert page.status_code == 402
+    return page
 
 
 def invoice_now(api, invoice_id) -> dict:
@@ -176,15 +187,13 @@ def test_cp4003_a_currency_the_gateway_does_not_take(api, shop):
     customer, portal = shop
     assert api.put("/payment-gateway", json={"supported_currencies": ["USD"]}).status_code == 200
     invoice = stripe_invoice(api, customer, "50.00")
-    refused = pay(portal, invoice["id"], method="card")
-    assert refused.status_code == 402
+    refused = refusal(portal, pay(portal, invoice["id"], method="card"))
     html = text(refused)
     assert "Pago no completado" in html and CODES["Cp4003"].customer_es in html
-    english = portal.client.post(
-        f"{portal.base}/invoices/{invoice['id']}/pay?lang=en",
-        data={"method": "card", "csrf_token": _token(portal)})
+    english = portal.client.get(f"{refused.request.path}?lang=en")
     assert english.status_code == 402
     assert CODES["Cp4003"].customer_en in text(english)
+    assert "Try again" in text(english)
     assert invoice_now(api, invoice["id"])["balance"] == "50.00"
 
 
@@ -197,8 +206,7 @@ def test_cp4001_a_balance_below_the_gateway_minimum(api, shop, localstripe):
     customer, portal = shop
     invoice = stripe_invoice(api, customer, "0.30")
     intents_before = len(localstripe.payment_intents())
-    refused = pay(portal, invoice["id"], method="card")
-    assert refused.status_code == 402
+    refused = refusal(portal, pay(portal, invoice["id"], method="card"))
     assert CODES["Cp4001"].customer_es in text(refused)
     assert len(localstripe.payment_intents()) == intents_before  # nothing sent to Stripe
 
@@ -210,8 +218,7 @@ def test_cp3001_a_saved_card_when_reference_transactions_are_off(api, shop, loca
     assert api.put("/payment-gateway",
                    json={"reference_transactions": False}).status_code == 200
     invoice = stripe_invoice(api, customer, "20.00")
-    refused = pay(portal, invoice["id"], method=f"saved:{method_id}")
-    assert refused.status_code == 402
+    refused = refusal(portal, pay(portal, invoice["id"], method=f"saved:{method_id}"))
     assert CODES["Cp3001"].customer_es in text(refused)
     assert invoice_now(api, invoice["id"])["balance"] == "20.00"
 
@@ -223,8 +230,7 @@ def test_cp3005_the_same_amount_and_card_within_the_window(api, shop, localstrip
     save_card(portal, localstripe)
     [method_id] = saved_method_ids(portal)
     attempt_id(pay(portal, first["id"], method=f"saved:{method_id}"))
-    refused = pay(portal, second["id"], method=f"saved:{method_id}")
-    assert refused.status_code == 402
+    refused = refusal(portal, pay(portal, second["id"], method=f"saved:{method_id}"))
     assert CODES["Cp3005"].customer_es in text(refused)
     assert invoice_now(api, second["id"])["balance"] == "25.00"
 
@@ -342,8 +348,7 @@ def test_a_card_declined_by_the_bank_shows_the_reason_without_a_cp_code(api, sho
     invoice = stripe_invoice(api, customer, "33.00")
     save_card(portal, localstripe, number="4000000000000341")  # declines when charged
     [method_id] = saved_method_ids(portal)
-    refused = pay(portal, invoice["id"], method=f"saved:{method_id}")
-    assert refused.status_code == 402
+    refused = refusal(portal, pay(portal, invoice["id"], method=f"saved:{method_id}"))
     html = text(refused)
     assert "Pago no completado" in html and "La tarjeta fue rechazada." in html
     assert "(Cp" not in html
