@@ -8,7 +8,7 @@ another customer or organization is "not found".
 import logging
 
 import stripe
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, pre_load, validate
 from sqlalchemy import select
 
 from portal_common.errors import load_or_refuse as load
@@ -21,7 +21,18 @@ from .stripe_gateway import Refused, classify
 log = logging.getLogger(__name__)
 
 
+def _blank_for_none(data, fields_):
+    """A form's empty field may come as null: it means "nothing", as an empty string does."""
+    if isinstance(data, dict):
+        return {k: ("" if v is None and k in fields_ else v) for k, v in data.items()}
+    return data
+
+
 class AddressSchema(Schema):
+    @pre_load
+    def _nulls(self, data, **kwargs):
+        return _blank_for_none(data, ("line1", "city", "postal_code", "country"))
+
     line1 = fields.String(load_default="", validate=validate.Length(max=200))
     city = fields.String(load_default="", validate=validate.Length(max=100))
     postal_code = fields.String(load_default="", validate=validate.Length(max=20))
@@ -30,6 +41,10 @@ class AddressSchema(Schema):
 
 
 class SavedMethodUpdateSchema(Schema):
+    @pre_load
+    def _nulls(self, data, **kwargs):
+        return _blank_for_none(data, ("billing_name",))
+
     exp_month = fields.Integer(validate=validate.Range(min=1, max=12))
     exp_year = fields.Integer(validate=validate.Range(min=2000, max=2100))
     billing_name = fields.String(validate=validate.Length(max=200))
