@@ -30,7 +30,7 @@ from bench.stats import ratio, table  # noqa: E402
 
 RPC_TARGET = 2.0
 SECTIONS = ("rpc", "dashboard", "statement", "pay")
-DEFAULT_SECTIONS = ("rpc", "dashboard", "statement")  # pay: with --only
+DEFAULT_SECTIONS = SECTIONS
 
 
 def sections(text: str) -> list[str]:

@@ -114,7 +114,7 @@ def test_wrk_script_picks_one_cookie_header_per_request():
 
 def test_sections_and_sizes_options():
     args = run.parse_args([])
-    assert args.only == ["rpc", "dashboard", "statement"]
+    assert args.only == ["rpc", "dashboard", "statement", "pay"]
     assert (args.customers, args.invoices, args.statement_sizes) == (1000, 50, [10_000, 100_000])
     args = run.parse_args(["--only", "dashboard,statement", "--statement-sizes", "500,50",
                            "--customers", "20"])
