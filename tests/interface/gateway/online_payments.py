@@ -90,3 +90,28 @@ def attempt_id(response) -> str:
 
 def saved_method_ids(portal) -> list[str]:
     return re.findall(r'/cards/([A-Za-z0-9_-]+)/remove"', text(portal.get("/")))
+
+
+def save_card_billed_to(portal, localstripe, address: dict) -> dict:
+    """A card saved from the home page, as ``save_card``, whose billing address (typed into
+    Stripe.js) is ``address``: e.g. one without a postal code, for the card verification
+    settings (Cp3004)."""
+    page = portal.get("/cards/new")
+    assert page.status_code == 200, text(page)
+    html = text(page)
+    secret = data_attribute(html, "client-secret")
+    setup_intent = secret.split("_secret_")[0]
+    confirmed = requests.post(
+        f"{localstripe.url}/v1/setup_intents/{setup_intent}/confirm", timeout=10,
+        data=json.dumps({"key": data_attribute(html, "publishable-key"),
+                         "use_stripe_sdk": True, "client_secret": secret,
+                         "payment_method_data": {
+                             "type": "card",
+                             "card": {"number": VISA, "exp_month": "12",
+                                      "exp_year": "2031", "cvc": "123"},
+                             "billing_details": {"name": "Marta Ibáñez",
+                                                 "address": address}}}))
+    assert confirmed.status_code == 200, confirmed.text
+    done = portal.post_form("/cards/new", {"setup_intent_id": setup_intent}, page="/")
+    assert done.status_code == 302, text(done)
+    return confirmed.json()
