@@ -1,10 +1,11 @@
 """Shapes the API itself adds around the services' own schemas (identity.schemas etc.)."""
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate
 
-from billing.schemas import (PAYMENT_GATEWAYS, CommentInputSchema, CommentSchema,
-                             CreditApplySchema, RecurringProfileSchema, RefundCreateSchema,
-                             CreditNoteSchema, InvoiceSchema, LineInputSchema,
-                             PaymentCreateSchema, RetainerApplySchema, TaxSchema)
+from billing.schemas import (CommentInputSchema, CommentSchema, CreditApplySchema,
+                             CreditNoteCreateSchema, CreditNoteSchema, InvoiceCreateSchema,
+                             InvoiceSchema, LineInputSchema, PaymentCreateSchema,
+                             RecurringProfileCreateSchema, RecurringProfileSchema,
+                             RefundCreateSchema, RetainerApplySchema, TaxSchema)
 from identity.schemas import CustomerSchema, ReviewSchema
 from notify.schemas import (EmailTemplateSchema, FeedEntrySchema, NotificationPreferenceSchema,
                             OutgoingMailSchema)
@@ -76,47 +77,34 @@ class ReadinessSchema(Schema):
 
 # --- billing: the API's bodies around billing's own schemas -----------------------------
 
-class InvoiceBodySchema(Schema):
+def _line_items():
+    """billing's ``lines``, named ``line_items`` in the API."""
+    return fields.List(fields.Nested(LineInputSchema), required=True,
+                       validate=validate.Length(min=1), data_key="line_items")
+
+
+def _optional_currency():
+    return fields.String(validate=validate.Regexp(r"^[A-Za-z]{3}$"), metadata={
+        "description": "The customer's currency unless given."})
+
+
+class InvoiceBodySchema(InvoiceCreateSchema):
     """billing's InvoiceCreateSchema with ``line_items`` for ``lines``; the currency is the
     customer's unless given."""
 
-    customer_id = fields.String(required=True)
-    number = fields.String(load_default=None, allow_none=True,
-                           validate=validate.Length(min=1, max=40))
-    kind = fields.String(load_default="invoice", validate=validate.OneOf(["invoice", "retainer"]))
-    date = fields.Date(required=True)
-    due_date = fields.Date(load_default=None, allow_none=True)
-    currency = fields.String(validate=validate.Regexp(r"^[A-Za-z]{3}$"))
-    allow_partial_payments = fields.Boolean(load_default=True)
-    notes = fields.String(load_default="")
-    line_items = fields.List(fields.Nested(LineInputSchema), required=True,
-                             validate=validate.Length(min=1))
-    payment_gateways = fields.List(fields.String(validate=validate.OneOf(PAYMENT_GATEWAYS)),
-                                   load_default=list)
+    currency = _optional_currency()
+    lines = _line_items()
     recurring_profile_id = fields.String(load_default=None, allow_none=True, metadata={
         "description": "One of your recurring profiles that is not deleted."})
-    sales_order_number = fields.String(load_default=None, allow_none=True,
-                                       validate=validate.Length(max=40))
-
-    @validates_schema
-    def _dates(self, data, **kwargs):
-        if data.get("due_date") and data.get("date") and data["due_date"] < data["date"]:
-            raise ValidationError("The due date cannot be before the invoice date.", "due_date")
 
 
-class CreditNoteBodySchema(Schema):
-    customer_id = fields.String(required=True)
-    number = fields.String(load_default=None, allow_none=True,
-                           validate=validate.Length(min=1, max=40))
-    date = fields.Date(required=True)
-    currency = fields.String(validate=validate.Regexp(r"^[A-Za-z]{3}$"))
-    line_items = fields.List(fields.Nested(LineInputSchema), required=True,
-                             validate=validate.Length(min=1))
+class CreditNoteBodySchema(CreditNoteCreateSchema):
+    currency = _optional_currency()
+    lines = _line_items()
 
 
 class PaymentBodySchema(PaymentCreateSchema):
-    currency = fields.String(validate=validate.Regexp(r"^[A-Za-z]{3}$"), metadata={
-        "description": "The customer's currency unless given."})
+    currency = _optional_currency()
 
 
 class CreditApplyBodySchema(CreditApplySchema):
@@ -137,25 +125,12 @@ class RefundBodySchema(RefundCreateSchema):
     customer_id = fields.String(required=True)
 
 
-class RecurringProfileBodySchema(Schema):
+class RecurringProfileBodySchema(RecurringProfileCreateSchema):
     """billing's RecurringProfileCreateSchema with ``line_items`` for ``lines``; the currency
     is the customer's unless given."""
 
-    customer_id = fields.String(required=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    frequency = fields.String(required=True, validate=validate.OneOf(
-        ["weekly", "monthly", "quarterly", "yearly"]))
-    start_date = fields.Date(required=True)
-    end_date = fields.Date(load_default=None, allow_none=True)
-    currency = fields.String(validate=validate.Regexp(r"^[A-Za-z]{3}$"))
-    line_items = fields.List(fields.Nested(LineInputSchema), required=True,
-                             validate=validate.Length(min=1))
-
-    @validates_schema
-    def _dates(self, data, **kwargs):
-        if data.get("end_date") and data.get("start_date") and \
-                data["end_date"] < data["start_date"]:
-            raise ValidationError("The end date cannot be before the start date.", "end_date")
+    currency = _optional_currency()
+    lines = _line_items()
 
 
 class RecurringProfileListQuerySchema(Schema):
