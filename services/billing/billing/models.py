@@ -87,12 +87,10 @@ class Invoice(Base):
     recurring_profile: Mapped["RecurringProfile | None"] = relationship()
 
 
-class InvoiceLine(Base):
-    __tablename__ = "invoice_lines"
+class LineColumns:
+    """What a document's line holds, the same on invoices and credit notes: the amount is
+    quantity × rate less the discount, rounded; its tax is the line tax's rate of it."""
 
-    id: Mapped[str] = id_column()
-    invoice_id: Mapped[str] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"),
-                                            index=True)
     position: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -102,6 +100,14 @@ class InvoiceLine(Base):
     tax_id: Mapped[str | None] = mapped_column(ForeignKey("taxes.id"), nullable=True)
     amount: Mapped[Decimal] = mapped_column(MONEY)
     tax_amount: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
+
+
+class InvoiceLine(LineColumns, Base):
+    __tablename__ = "invoice_lines"
+
+    id: Mapped[str] = id_column()
+    invoice_id: Mapped[str] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"),
+                                            index=True)
 
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
 
@@ -129,21 +135,12 @@ class CreditNote(Base):
         order_by="CreditNoteLine.position")
 
 
-class CreditNoteLine(Base):
+class CreditNoteLine(LineColumns, Base):
     __tablename__ = "credit_note_lines"
 
     id: Mapped[str] = id_column()
     credit_note_id: Mapped[str] = mapped_column(
         ForeignKey("credit_notes.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int] = mapped_column(Integer)
-    name: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str] = mapped_column(Text, default="")
-    quantity: Mapped[Decimal] = mapped_column(QUANTITY)
-    rate: Mapped[Decimal] = mapped_column(QUANTITY)
-    discount: Mapped[Decimal] = mapped_column(PERCENT, default=Decimal(0))
-    tax_id: Mapped[str | None] = mapped_column(ForeignKey("taxes.id"), nullable=True)
-    amount: Mapped[Decimal] = mapped_column(MONEY)
-    tax_amount: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
 
     credit_note: Mapped[CreditNote] = relationship(back_populates="lines")
 
