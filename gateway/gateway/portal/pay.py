@@ -216,14 +216,7 @@ def outstanding_invoices(settings: dict | None) -> list[dict]:
     page = get_rpc().billing.portal_invoice_page(*_who(), {
         "kind": "invoice", "status": "unpaid", "sort": "due_date", "order": "asc",
         "per_page": PAY_ALL_LIMIT})
-    organization_id, customer_id = _who()
-    found = []
-    for summary in page["items"]:
-        invoice = get_rpc().billing.get_invoice(organization_id, summary["id"],
-                                                customer_id=customer_id)
-        if payable_online(invoice, settings):
-            found.append(invoice)
-    return found
+    return [summary for summary in page["items"] if payable_online(summary, settings)]
 
 
 def _pay_all_context(settings: dict) -> dict:

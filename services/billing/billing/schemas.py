@@ -291,6 +291,8 @@ class InvoiceSummarySchema(Schema):
     balance = Money()
     retainer_available = Money()
     first_viewed_at = fields.DateTime(allow_none=True)
+    allow_partial_payments = fields.Boolean()
+    payment_gateways = fields.List(fields.String())  # may it be paid online
 
     def _status(self, invoice):
         from .operations import effective_status

@@ -51,7 +51,8 @@ def test_portal_lists_and_opens_only_its_visible_invoices(billing, org):
         (later["number"], "paid", "0.00"), (overdue["number"], "overdue", "90.00")]
     assert set(page["items"][0]) == {"id", "number", "kind", "date", "due_date", "currency",
                                      "status", "total", "balance", "retainer_available",
-                                     "first_viewed_at"}
+                                     "first_viewed_at", "allow_partial_payments",
+                                     "payment_gateways"}
     assert [i["id"] for i in billing.portal_invoice_page(
         org, CUSTOMER, {"status": "unpaid"})["items"]] == [overdue["id"]]
 
