@@ -1,10 +1,11 @@
 """What templates use besides their context: notices, country names, addresses,
 money and dates in the page's language and the organization's timezone."""
-from flask import get_flashed_messages
+from flask import current_app, get_flashed_messages
 from flask_babel import get_locale
 
 from .formatting import day, moment, money
 from .portal.messages import NOTICES
+from .portal.sections import section_enabled
 
 ADDRESS_LINES = (("attention",), ("street",), ("street2",), ("postal_code", "city"),
                  ("state",))
@@ -34,8 +35,14 @@ def address_lines(address: dict | None) -> list[str]:
     return lines
 
 
+def page_exists(endpoint: str) -> bool:
+    """Whether the app serves this page (the menu grows with the sections that exist)."""
+    return endpoint in current_app.view_functions
+
+
 def register(app) -> None:
     app.jinja_env.globals.update(notices=notices, country_name=country_name,
                                  address_lines=address_lines, money=money, day=day,
-                                 moment=moment)
+                                 moment=moment, portal_section_enabled=section_enabled,
+                                 page_exists=page_exists)
     app.jinja_env.filters.update(money=money, day=day, moment=moment)

@@ -20,8 +20,8 @@ from identity.schemas import (BulkEnableSchema, ContactInputSchema, ContactSchem
                               ContactUpdateSchema, CustomerCreateSchema, CustomerInputSchema,
                               CustomerListQuerySchema, CustomerReviewQuerySchema,
                               CustomerSchema, OrganizationSchema, OrganizationUpdateSchema,
-                              PortalEnableSchema, PortalResultSchema, ReviewListQuerySchema,
-                              ReviewQuerySchema, ReviewSchema)
+                              PortalEnableSchema, PortalPreferencesSchema, PortalResultSchema,
+                              ReviewListQuerySchema, ReviewQuerySchema, ReviewSchema)
 from notify.schemas import (EmailTemplateInputSchema, EmailTemplateSchema, FeedQuerySchema,
                             MailListQuerySchema, NotificationPreferenceInputSchema,
                             NotificationPreferenceSchema, OutgoingMailDetailSchema)
@@ -33,6 +33,7 @@ COMPONENTS = {
     "Error": schemas.ErrorSchema,
     "Organization": OrganizationSchema,
     "OrganizationUpdate": OrganizationUpdateSchema(partial=True),
+    "PortalPreferences": PortalPreferencesSchema,
     "ContactInput": ContactInputSchema,
     "ContactUpdate": ContactUpdateSchema(partial=True),
     "Contact": ContactSchema,

@@ -1,7 +1,8 @@
 """The home page's account summary: what the customer owes and is owed, their last
 payment, and what waits for their approval.
 
-billing answers for the money; quotes and timesheets only for counts. Those two are
+billing answers for the money; quotes and timesheets only for counts (timesheets only
+when the organization shows projects and timesheets in its portal). Those two are
 extras on the page: if one of them does not answer, its figure shows "—" and the rest
 of the page is still served (billing and identity are needed, so their absence stays
 the usual 503 page).
@@ -17,6 +18,7 @@ from nameko.exceptions import MethodNotFound, RpcTimeout, UnknownService
 from ..rpc import PoolExhausted
 from ..rpc_access import get_rpc
 from ..formatting import day, money
+from .sections import section_enabled
 
 NOT_ANSWERED = "—"
 UNAVAILABLE = (RpcTimeout, UnknownService, PoolExhausted, OperationalError, ConnectionError)
@@ -60,7 +62,8 @@ def figures(organization_id: str, customer_id: str, currency: str,
     currency = billing["currency"]
     last = billing.get("last_payment")
     quotes = _count("quotes", organization_id, customer_id)
-    timesheets = _count("timesheets", organization_id, customer_id)
+    timesheets = (_count("timesheets", organization_id, customer_id)
+                  if section_enabled("projects") else None)
     return [
         Figure("outstanding_invoices", _("Outstanding invoices"),
                money(billing["outstanding_invoices"], currency),
@@ -83,8 +86,10 @@ def figures(organization_id: str, customer_id: str, currency: str,
                _link("portal.payments") if last else None,
                day(last["date"]) if last else None),
         Figure("quotes", _("Quotes awaiting approval"),
-               NOT_ANSWERED if quotes is None else str(quotes), _link("portal.quotes")),
-        Figure("timesheets", _("Timesheets awaiting approval"),
-               NOT_ANSWERED if timesheets is None else str(timesheets),
-               _link("portal.timesheets")),
+               NOT_ANSWERED if quotes is None else str(quotes),
+               _link("portal.quotes", status="awaiting")),
+        *([Figure("timesheets", _("Timesheets awaiting approval"),
+                  NOT_ANSWERED if timesheets is None else str(timesheets),
+                  _link("portal.timesheets", status="pending"))]
+          if section_enabled("projects") else []),
     ]

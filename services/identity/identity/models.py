@@ -1,5 +1,6 @@
 """identity's own tables. No other service reads them."""
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text,
+                        false)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from portal_common.db import UTCDateTime, id_column
@@ -28,6 +29,11 @@ class Organization(Base):
     state: Mapped[str] = mapped_column(String(100), default="")
     postal_code: Mapped[str] = mapped_column(String(20), default="")
     country: Mapped[str] = mapped_column(String(2), default="")
+    # Customer portal preferences: the sections a customer sees besides the money ones.
+    portal_show_sales_orders: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                           server_default=false())
+    portal_show_projects: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                       server_default=false())
     created_at = mapped_column(UTCDateTime(), default=utcnow)
     updated_at = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -119,6 +119,14 @@ def update_organization(session, organization_id: str, data: dict) -> Organizati
     return org
 
 
+def update_portal_preferences(session, organization_id: str, data: dict) -> Organization:
+    """Only the preferences given change (``{"show_sales_orders": true}``)."""
+    org = get_organization(session, organization_id)
+    for key, value in load(schemas.PortalPreferencesSchema(), data, partial=True).items():
+        setattr(org, key, value)
+    return org
+
+
 # --- customers and contacts -----------------------------------------------------
 
 def get_customer(session, organization_id: str, customer_id: str) -> Customer:

@@ -154,7 +154,19 @@ class OrganizationSchema(Schema):
     state = fields.String()
     postal_code = fields.String()
     country = fields.String()
+    portal_show_sales_orders = fields.Boolean()
+    portal_show_projects = fields.Boolean()
     created_at = fields.DateTime()
+
+
+class PortalPreferencesSchema(Schema):
+    """The sections the organization's customers see besides invoices, payments and
+    statements (both off by default; off, the section is hidden and its pages are 404)."""
+
+    portal_show_sales_orders = fields.Boolean(data_key="show_sales_orders", metadata={
+        "description": "Customers see their sales orders (and the invoices raised from them)."})
+    portal_show_projects = fields.Boolean(data_key="show_projects_and_timesheets", metadata={
+        "description": "Customers see their active projects and approve timesheets."})
 
 
 class ContactInputSchema(Schema):

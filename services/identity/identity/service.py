@@ -7,9 +7,10 @@ from . import operations as ops
 from .dependencies import identity_database
 from .models import Outbox, ProcessedEvent
 from .schemas import (ContactSchema, CustomerMessageSchema, CustomerSchema, OrganizationSchema,
-                      ReviewSchema, page_of)
+                      PortalPreferencesSchema, ReviewSchema, page_of)
 
 organization_schema = OrganizationSchema()
+preferences_schema = PortalPreferencesSchema()
 customer_schema = CustomerSchema()
 contact_schema = ContactSchema()
 message_schema = CustomerMessageSchema()
@@ -53,6 +54,16 @@ class IdentityService(HealthRpc, OutboxRelay):
         org = ops.update_organization(self.db, organization_id, data)
         self._commit()
         return organization_schema.dump(org)
+
+    @rpc
+    def get_portal_preferences(self, organization_id):
+        return preferences_schema.dump(ops.get_organization(self.db, organization_id))
+
+    @rpc
+    def update_portal_preferences(self, organization_id, data):
+        org = ops.update_portal_preferences(self.db, organization_id, data)
+        self._commit()
+        return preferences_schema.dump(org)
 
     # customers and contacts
     @rpc

@@ -55,7 +55,17 @@ def test_a_new_customer_sees_zero_everywhere(marta):
     assert shown["available_retainer_balance"][:2] == ("Anticipos disponibles", zero)
     assert shown["last_payment"] == ("Último pago", "Todavía ninguno", None, None)
     assert shown["quotes"][:2] == ("Presupuestos pendientes de aprobar", "0")
+    assert "timesheets" not in shown  # projects and timesheets are off by default
+
+
+def test_the_timesheets_figure_shows_once_the_organization_turns_them_on(api, org, marta):
+    _customer, portal = marta
+    turned = api.patch("/portal-preferences", json={"show_projects_and_timesheets": True})
+    assert turned.status_code == 200, turned.json
+    assert turned.json == {"show_sales_orders": False, "show_projects_and_timesheets": True}
+    shown = figures(_html(portal))
     assert shown["timesheets"][:2] == ("Hojas de horas pendientes de aprobar", "0")
+    assert shown["timesheets"][2] == f"/portal/{org['slug']}/timesheets?status=pending"
 
 
 def test_figures_after_invoices_payments_credit_notes_and_retainers(api, org, marta):
@@ -118,8 +128,10 @@ def test_the_last_payment_links_to_the_payments_page_once_it_exists(app, api, ma
         assert link is None
 
 
-def test_the_page_is_served_when_quotes_or_timesheets_do_not_answer(containers, marta):
+def test_the_page_is_served_when_quotes_or_timesheets_do_not_answer(containers, api, marta):
     _customer, portal = marta
+    assert api.patch("/portal-preferences",
+                     json={"show_projects_and_timesheets": True}).status_code == 200
     containers["quotes"].stop()
     shown = figures(_html(portal))
     assert shown["quotes"][1] == "—"
