@@ -79,6 +79,7 @@ class Invoice(Base):
     # Online gateways the customer may pay it with (["stripe"] or none).
     payment_gateways: Mapped[list] = mapped_column(JSON, default=list)
     sales_order_number: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    quote_number: Mapped[str | None] = mapped_column(String(40), nullable=True)
     recurring_profile_id: Mapped[str | None] = mapped_column(
         ForeignKey("recurring_profiles.id"), nullable=True)
 

@@ -161,6 +161,7 @@ def create_invoice(session, organization_id: str, data: dict) -> Invoice:
                       total=total, balance=total, retainer_available=ZERO, lines=lines,
                       payment_gateways=values["payment_gateways"],
                       sales_order_number=values["sales_order_number"],
+                      quote_number=values["quote_number"],
                       recurring_profile_id=profile_id)
     session.add(invoice)
     session.flush()
@@ -260,6 +261,7 @@ def update_invoice(session, organization_id: str, invoice_id: str, data: dict) -
               "number": invoice.number, "currency": invoice.currency,
               "payment_gateways": list(invoice.payment_gateways or []),
               "sales_order_number": invoice.sales_order_number,
+              "quote_number": invoice.quote_number,
               "recurring_profile_id": invoice.recurring_profile_id}
     merged.update(data or {})
     values = load(schemas.InvoiceCreateSchema(), merged)
@@ -285,6 +287,7 @@ def update_invoice(session, organization_id: str, invoice_id: str, data: dict) -
     invoice.notes = values["notes"]
     invoice.payment_gateways = values["payment_gateways"]
     invoice.sales_order_number = values["sales_order_number"]
+    invoice.quote_number = values["quote_number"]
     invoice.recurring_profile_id = profile_id
     invoice.lines.extend(lines)
     invoice.subtotal, invoice.tax_total = subtotal, tax_total

@@ -65,6 +65,9 @@ class InvoiceCreateSchema(Schema):
     recurring_profile_id = fields.String(load_default=None, allow_none=True)
     sales_order_number = fields.String(load_default=None, allow_none=True,
                                        validate=validate.Length(max=40))
+    quote_number = fields.String(load_default=None, allow_none=True,
+                                 validate=validate.Length(max=40), metadata={
+                                     "description": "The quote this invoice was raised from."})
 
     @validates_schema
     def _dates(self, data, **kwargs):
@@ -264,6 +267,7 @@ class InvoiceSchema(Schema):
     lines = fields.List(fields.Nested(LineSchema))
     payment_gateways = fields.List(fields.String())
     sales_order_number = fields.String(allow_none=True)
+    quote_number = fields.String(allow_none=True)
     recurring_profile_id = fields.String(allow_none=True)
     recurring_profile_deleted = fields.Method("_profile_deleted")
     sent_at = fields.DateTime(allow_none=True)

@@ -58,10 +58,16 @@ class BillingService(HealthRpc, OutboxRelay):
 
     # invoices and retainer invoices
     @rpc
-    def create_invoice(self, organization_id, data, idempotency_key=None):
-        return self._create("create_invoice", organization_id, idempotency_key, data,
-                            lambda: invoice_schema.dump(ops.create_invoice(
-                                self.db, organization_id, data)))
+    def create_invoice(self, organization_id, data, idempotency_key=None, send=False):
+        """A draft; with ``send`` created and sent in one transaction (a quote converted)."""
+        def act():
+            invoice = ops.create_invoice(self.db, organization_id, data)
+            if send:
+                invoice = ops.send_invoice(self.db, organization_id, invoice.id)
+            return invoice_schema.dump(invoice)
+
+        return self._create("create_invoice_sent" if send else "create_invoice",
+                            organization_id, idempotency_key, data, act)
 
     @rpc
     def get_invoice(self, organization_id, invoice_id, customer_id=None):
