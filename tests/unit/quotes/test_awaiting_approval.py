@@ -9,7 +9,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from quotes import operations as ops
+from quotes import quotes as ops
 from portal_common.timeutil import utcnow
 from quotes.models import QUOTE_STATUSES, Base, Quote
 
