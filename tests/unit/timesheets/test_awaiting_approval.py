@@ -1,46 +1,38 @@
-"""The portal home's "timesheets awaiting your approval": the customer's approvals submitted
-or viewed, nobody else's (timesheets's own table, SQLite in memory)."""
+"""The portal home's "timesheets awaiting your approval": the customer's pending approvals,
+nobody else's (timesheets's own tables, SQLite in memory)."""
 import pytest
-from sqlalchemy import create_engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
-from portal_common.timeutil import utcnow
-from timesheets import operations as ops
-from timesheets.models import APPROVAL_STATUSES, Approval, Base
+from timesheets import approvals, operations as ops
+from timesheets.models import APPROVAL_STATUSES, Approval
 
-ORG, OTHER_ORG = "org-a", "org-b"
-CUSTOMER, OTHER_CUSTOMER = "cus-1", "cus-2"
+from .conftest import (ANA, CUSTOMER, ORG, OTHER_CUSTOMER, OTHER_ORG, log, new_project,
+                       new_task, submit)
 
 
-@pytest.fixture
-def session():
-    engine = create_engine("sqlite://")
-    Base.metadata.create_all(engine)
-    with Session(engine) as db:
-        yield db
-    engine.dispose()
+def pending(session, org=ORG, customer=CUSTOMER, hours="1"):
+    project = new_project(session, org=org, customer=customer)
+    return submit(session, project, log(session, new_task(session, project, org=org),
+                                        hours=hours, org=org), org=org)
 
 
-def add(session, status, organization_id=ORG, customer_id=CUSTOMER):
-    session.add(Approval(organization_id=organization_id, customer_id=customer_id,
-                         project_name="Reforma local", status=status,
-                         submitted_at=None if status == "draft" else utcnow()))
-    session.flush()
-
-
-def test_only_submitted_and_viewed_approvals_count(session):
-    for status in APPROVAL_STATUSES:
-        add(session, status)
-    add(session, "submitted")
-    assert ops.count_awaiting_approval(session, ORG, CUSTOMER) == 3
+def test_only_pending_approvals_count(session):
+    assert APPROVAL_STATUSES == ("pending", "approved", "rejected")
+    pending(session)
+    pending(session)
+    approvals.approve_approval(session, ORG, CUSTOMER, ANA, pending(session).id,
+                               {"contact_name": "Ana"})
+    approvals.reject_approval(session, ORG, CUSTOMER, ANA, pending(session).id,
+                              {"contact_name": "Ana", "reason": "Sobran horas"})
+    session.commit()
+    assert ops.count_awaiting_approval(session, ORG, CUSTOMER) == 2
 
 
 def test_another_customers_and_another_organizations_approvals_do_not_count(session):
-    add(session, "submitted")
-    add(session, "viewed", customer_id=OTHER_CUSTOMER)
-    add(session, "submitted", organization_id=OTHER_ORG)
-    add(session, "viewed", organization_id=OTHER_ORG, customer_id=OTHER_CUSTOMER)
+    pending(session)
+    pending(session, customer=OTHER_CUSTOMER)
+    pending(session, org=OTHER_ORG)
+    pending(session, org=OTHER_ORG, customer=OTHER_CUSTOMER)
     assert ops.count_awaiting_approval(session, ORG, CUSTOMER) == 1
     assert ops.count_awaiting_approval(session, ORG, OTHER_CUSTOMER) == 1
     assert ops.count_awaiting_approval(session, OTHER_ORG, CUSTOMER) == 1
@@ -48,5 +40,7 @@ def test_another_customers_and_another_organizations_approvals_do_not_count(sess
 
 
 def test_the_table_refuses_an_unknown_status(session):
+    approval = pending(session)
+    session.get(Approval, approval.id).status = "submitted"
     with pytest.raises(IntegrityError):
-        add(session, "accepted")
+        session.flush()
