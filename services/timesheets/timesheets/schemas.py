@@ -1,7 +1,7 @@
 """What timesheets's RPC methods take and give (marshmallow). Hours are strings ("1.50")."""
 from decimal import Decimal
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate
 
 from portal_common.text import reject_markup
 
@@ -14,20 +14,13 @@ def _text(max_length: int, **kwargs):
     return fields.String(validate=validate.Length(max=max_length), **kwargs)
 
 
+def _not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("Must not be blank.")
+
+
 def _name(**kwargs):
-    return fields.String(validate=validate.Length(min=1, max=200), **kwargs)
-
-
-class _NotBlank:
-    """Refuses names that are only spaces (``_not_blank_fields`` lists them)."""
-
-    _not_blank_fields: tuple = ()
-
-    @validates_schema
-    def _not_blank(self, data, **kwargs):
-        for name in self._not_blank_fields:
-            if name in data and not (data[name] or "").strip():
-                raise ValidationError("Must not be blank.", name)
+    return fields.String(validate=[validate.Length(min=1, max=200), _not_blank], **kwargs)
 
 
 def _validate_hours(value: Decimal) -> None:
@@ -46,9 +39,7 @@ class _Paged(Schema):
 
 # --- input ---------------------------------------------------------------------
 
-class ProjectCreateSchema(_NotBlank, Schema):
-    _not_blank_fields = ("name",)
-
+class ProjectCreateSchema(Schema):
     customer_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
     name = _name(required=True)
     description = _text(4000, load_default="")
@@ -57,9 +48,7 @@ class ProjectCreateSchema(_NotBlank, Schema):
     status = fields.String(load_default="active", validate=validate.OneOf(PROJECT_STATUSES))
 
 
-class TaskCreateSchema(_NotBlank, Schema):
-    _not_blank_fields = ("name",)
-
+class TaskCreateSchema(Schema):
     name = _name(required=True)
     description = _text(4000, load_default="")
     billable = fields.Boolean(load_default=True)
@@ -98,27 +87,18 @@ class ApproveSchema(Schema):
 
 class RejectSchema(ApproveSchema):
     reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000),
-                                                    reject_markup])
-
-    @validates_schema
-    def _reason_not_blank(self, data, **kwargs):
-        if "reason" in data and not data["reason"].strip():
-            raise ValidationError("Say why the timesheet is rejected.", "reason")
+                                                    _not_blank, reject_markup],
+                           error_messages={"required": "Say why the timesheet is rejected."})
 
 
 class CommentInputSchema(Schema):
     body = fields.String(required=True, validate=[validate.Length(min=1, max=4000),
-                                                  reject_markup])
+                                                  _not_blank, reject_markup])
     author_name = _text(200, load_default="")
     show_in_portal = fields.Boolean(load_default=False, metadata={
         "description": "Staff only: whether the customer sees it (theirs always show)."})
     email_customer = fields.Boolean(load_default=False, metadata={
         "description": "Staff only, with show_in_portal: email the customer's contact."})
-
-    @validates_schema
-    def _not_blank(self, data, **kwargs):
-        if not (data.get("body") or "").strip():
-            raise ValidationError("The comment is empty.", "body")
 
 
 PROJECT_SORTS = ["name", "-name", "created_at", "-created_at"]
