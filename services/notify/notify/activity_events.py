@@ -89,6 +89,15 @@ def _excerpt(text: str | None) -> str | None:
     return line if len(line) <= EXCERPT_MAX else line[:EXCERPT_MAX - 1].rstrip() + "…"
 
 
+# A reason in a feed line: after the document, quoted as each language quotes.
+_QUOTED = {"es": ": «{}»", "en": ": “{}”"}
+
+
+def _reason_note(reason: str | None, language: str) -> str | None:
+    excerpt = _excerpt(reason)
+    return _QUOTED[language].format(excerpt) if excerpt else None
+
+
 class _Blank(dict):
     def __missing__(self, key):
         return ""
@@ -121,6 +130,7 @@ def _facts(activity: Activity) -> dict:
         "document": document_text,
         "document_number": number,
         "reason": _text(payload.get("reason")),
+        "reason_note": _reason_note(_text(payload.get("reason")), language),
         "comment": comment,
         "comment_excerpt": _excerpt(comment),
         "amount": _with_currency(payload.get("amount"), payload),
@@ -152,6 +162,17 @@ def summary_line(activity: Activity, facts: dict) -> str:
     return line.strip().rstrip(":").strip()
 
 
+# The feed's document number column; a project's "number" is its name (up to 200
+# characters): whole in the summary and the staff email, cut in that column.
+NUMBER_MAX = 60
+
+
+def _column(value: str | None, size: int) -> str | None:
+    if not value:
+        return None
+    return value if len(value) <= size else value[:size - 1] + "…"
+
+
 def feed_entry(activity: Activity, facts: dict) -> FeedEntry:
     document = activity.payload.get("document") or {}
     contact = activity.context.get("contact") or {}
@@ -162,7 +183,7 @@ def feed_entry(activity: Activity, facts: dict) -> FeedEntry:
         contact_id=contact.get("id") or activity.payload.get("contact_id"),
         contact_name=(facts["contact_name"] or "")[:200],
         document_type=document.get("type"), document_id=document.get("id"),
-        document_number=document.get("number") or None,
+        document_number=_column(document.get("number"), NUMBER_MAX),
         summary=summary_line(activity, facts),
         details={k: v for k, v in activity.payload.items() if k not in _COLUMNS},
         occurred_at=activity.occurred_at)

@@ -56,6 +56,13 @@ the language they chose, with the PDF attached): ``recipient_name``, ``sender_na
 ``customer_name``, ``organization_name``, ``document_name`` ("Factura"),
 ``document_number``, ``filename``, ``message`` (optional).
 
+``comment_reply`` (staff answered a contact on a quote, timesheet or project, shown in the
+portal and "email the customer" ticked; to that contact, in the customer's language, else
+the organization's; Reply-To the organization): ``contact_name``, ``organization_name``,
+``author_name`` (optional), ``document`` ("presupuesto QT-00001", "hoja de horas
+TS-00001", "proyecto Web corporativa"), ``comment``, ``document_url``
+(``{PORTAL_BASE_URL}/portal/{slug}/quotes|timesheets|projects/{id}``).
+
 Templates are Jinja (sandboxed): ``{{ contact_name }}``, ``{% if password %}…{% endif %}``.
 A placeholder marked sensitive is shown masked in the copy kept of each email.
 """
@@ -313,8 +320,29 @@ PAYMENT_RECEIPT = EmailKind(
     action=Action("receipt_url", {"es": "Ver el recibo", "en": "View the receipt"}),
 )
 
+COMMENT_REPLY = EmailKind(
+    key="comment_reply",
+    description={"es": "Respuesta del personal a un contacto sobre un documento del portal",
+                 "en": "A staff reply to a contact about a document in the portal"},
+    placeholders=(
+        _p("contact_name", "Nombre del contacto", "The contact's name", "Marta Ibáñez"),
+        ORGANIZATION_NAME,
+        _p("author_name", "Quién responde de su organización, o vacío",
+           "Who replies for your organization, or empty", "Luis Romero", optional=True),
+        _p("document", "El documento: tipo y número", "The document: type and number",
+           "presupuesto QT-00001"),
+        _p("comment", "La respuesta", "The reply",
+           "Les enviamos una versión revisada a 900 €."),
+        _p("document_url", "Enlace al documento en el portal",
+           "Link to the document in the portal",
+           "https://portal.example.com/portal/demo/quotes/EXAMPLE-ID"),
+    ),
+    action=Action("document_url", {"es": "Ver en el portal", "en": "View in the portal"}),
+)
+
 KINDS = {kind.key: kind for kind in (PORTAL_INVITATION, *STAFF_EMAILS.values(),
-                                     PASSWORD_CHANGED, DOCUMENT_FORWARDED, PAYMENT_RECEIPT)}
+                                     PASSWORD_CHANGED, DOCUMENT_FORWARDED, PAYMENT_RECEIPT,
+                                     COMMENT_REPLY)}
 
 
 def language_or_default(*candidates) -> str:

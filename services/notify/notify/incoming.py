@@ -36,10 +36,15 @@ class ContactInvited(_Tolerant):
     reinvite = fields.Boolean(load_default=False)
 
 
+# A document's number: "QT-00001", "TS-00001", or for a project (timesheets) its name.
+NUMBER_MAX = 200
+
+
 class DocumentRef(_Tolerant):
     type = fields.String(required=True, validate=validate.Length(min=1, max=40))
     id = fields.String(required=True, validate=validate.Length(min=1, max=36))
-    number = fields.String(load_default="", allow_none=True, validate=validate.Length(max=60))
+    number = fields.String(load_default="", allow_none=True,
+                           validate=validate.Length(max=NUMBER_MAX))
 
 
 class ActivityPayload(_Tolerant):
@@ -110,12 +115,13 @@ class InvoiceViewed(ActivityPayload):
 
 
 class CommentAdded(ActivityPayload):
-    """A customer's comment on a document (billing: ``document_type`` "invoice")."""
+    """A customer's comment on a document (billing: ``document_type`` "invoice"; quotes:
+    "quote"; timesheets: "approval" or "project", whose number is the project's name)."""
 
     document_type = fields.String(required=True, validate=validate.Length(min=1, max=40))
     document_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
     document_number = fields.String(load_default="", allow_none=True,
-                                    validate=validate.Length(max=60))
+                                    validate=validate.Length(max=NUMBER_MAX))
     author_name = fields.String(load_default="", allow_none=True)
     body = fields.String(required=True, validate=validate.Length(min=1))
 
@@ -196,6 +202,21 @@ ACTIVITY_PAYLOADS = {
     "payment_made": PaymentSucceeded,
     "payment_failed": PaymentFailed,
 }
+
+
+class StaffReplied(_Tolerant):
+    """quotes' and timesheets' ``staff_replied``: staff answered on a document, shown in the
+    portal, and asked to email the customer's contact (``contact_id``: whom to email)."""
+
+    customer_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    contact_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    document_type = fields.String(required=True, validate=validate.OneOf(
+        ["quote", "approval", "project"]))
+    document_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    document_number = fields.String(load_default="", allow_none=True,
+                                    validate=validate.Length(max=NUMBER_MAX))
+    author_name = fields.String(load_default="", allow_none=True)
+    body = fields.String(required=True, validate=validate.Length(min=1))
 
 
 class ContactPasswordChanged(_Tolerant):

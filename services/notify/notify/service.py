@@ -14,11 +14,12 @@ from portal_common.rpc import rpc
 from portal_common.timeutil import as_utc, utcnow
 
 from . import activity_events, config, document_email
+from .comment_reply import comment_reply_request
 from . import operations as ops
 from .activities import ACTIVITY_EVENTS, ACTIVITY_HANDLER, ACTIVITY_KINDS
 from .dependencies import IdentityRpc, MailTransport, is_not_found, notify_database
 from .incoming import (ACTIVITY_PAYLOADS, ActivityContext, ActivityPayload,
-                       ContactInvited, ContactPasswordChanged, Envelope)
+                       ContactInvited, ContactPasswordChanged, Envelope, StaffReplied)
 from .invitation import invitation_request
 from .mail_queue import claim, deliver, queue_mail, send_due
 from .models import Outbox, ProcessedEvent
@@ -36,6 +37,7 @@ preference_schema = NotificationPreferenceSchema()
 feed_entry_schema = FeedEntrySchema()
 
 PASSWORD_CHANGED_HANDLER = "notify.contact_password_changed"
+STAFF_REPLY_HANDLER = "notify.staff_reply"
 
 
 class NotifyService(HealthRpc, OutboxRelay):
@@ -103,6 +105,42 @@ class NotifyService(HealthRpc, OutboxRelay):
     def on_payment_failed(self, envelope):
         self._on_activity("billing", "payment_failed", envelope)
 
+    @event_handler("quotes", "quote_viewed", requeue_on_error=True)
+    def on_quote_viewed(self, envelope):
+        self._on_activity("quotes", "quote_viewed", envelope)
+
+    @event_handler("quotes", "quote_accepted", requeue_on_error=True)
+    def on_quote_accepted(self, envelope):
+        self._on_activity("quotes", "quote_accepted", envelope)
+
+    @event_handler("quotes", "quote_declined", requeue_on_error=True)
+    def on_quote_declined(self, envelope):
+        self._on_activity("quotes", "quote_declined", envelope)
+
+    @event_handler("quotes", "comment_added", requeue_on_error=True)
+    def on_quote_comment_added(self, envelope):
+        self._on_activity("quotes", "comment_added", envelope)
+
+    @event_handler("quotes", "sales_order_viewed", requeue_on_error=True)
+    def on_sales_order_viewed(self, envelope):
+        self._on_activity("quotes", "sales_order_viewed", envelope)
+
+    @event_handler("timesheets", "approval_viewed", requeue_on_error=True)
+    def on_approval_viewed(self, envelope):
+        self._on_activity("timesheets", "approval_viewed", envelope)
+
+    @event_handler("timesheets", "approval_approved", requeue_on_error=True)
+    def on_approval_approved(self, envelope):
+        self._on_activity("timesheets", "approval_approved", envelope)
+
+    @event_handler("timesheets", "approval_rejected", requeue_on_error=True)
+    def on_approval_rejected(self, envelope):
+        self._on_activity("timesheets", "approval_rejected", envelope)
+
+    @event_handler("timesheets", "comment_added", requeue_on_error=True)
+    def on_timesheet_comment_added(self, envelope):
+        self._on_activity("timesheets", "comment_added", envelope)
+
     def _on_activity(self, source, event_type, envelope, customer_mail=None):
         """Check the event, ask identity for the names (outside any transaction), then
         record the feed entry and/or queue the staff email with the event as handled.
@@ -153,6 +191,36 @@ class NotifyService(HealthRpc, OutboxRelay):
     @handles_once(PASSWORD_CHANGED_HANDLER)
     def _queue_password_changed(self, event):
         mail = queue_mail(self.db, event["request"])
+        return [mail] if mail is not None else []
+
+    # --- staff answered a contact on a document (quotes, timesheets) -----------------------
+
+    @event_handler("quotes", "staff_replied", requeue_on_error=True)
+    def on_quote_staff_replied(self, envelope):
+        self._on_staff_replied(envelope)
+
+    @event_handler("timesheets", "staff_replied", requeue_on_error=True)
+    def on_timesheet_staff_replied(self, envelope):
+        self._on_staff_replied(envelope)
+
+    def _on_staff_replied(self, envelope):
+        """The ``comment_reply`` email to the contact the publisher names, whatever the
+        staff's notification preferences say (staff chose to email); no feed entry."""
+        loaded = self._load(envelope, StaffReplied)
+        if loaded is None or self._already_handled(loaded[0], STAFF_REPLY_HANDLER):
+            return
+        head, payload = loaded
+        context = self._activity_context(head, payload["customer_id"], payload["contact_id"])
+        if context is None:
+            return
+        request = comment_reply_request(head["event_id"], head["organization_id"], payload,
+                                        context)
+        mails = self._store(self._queue_staff_reply, {**head, "request": request})
+        self._send_now(mails or [])
+
+    @handles_once(STAFF_REPLY_HANDLER)
+    def _queue_staff_reply(self, event):
+        mail = queue_mail(self.db, event["request"]) if event["request"] is not None else None
         return [mail] if mail is not None else []
 
     # --- what every handler shares -------------------------------------------------------

@@ -13,7 +13,6 @@ from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
 from nameko.testing.services import worker_factory
 from sqlalchemy import func, select
 
-from notify import activities
 from notify.activities import ACTIVITY_EVENTS, ACTIVITY_KINDS
 from notify.activity_events import format_changes
 from notify.catalog import KINDS, STAFF_EMAILS
@@ -27,6 +26,7 @@ from tests.unit.notify.conftest import (BASE_URL, ORG_ID, activity_envelope, cus
                                         details_updated, review)
 
 SCRIPT = "<script>alert('x')</script>"
+VIEWED_QUOTE = "A customer views a quote for the first time"
 
 
 @pytest.fixture
@@ -174,13 +174,13 @@ def test_preferences_list_defaults_from_the_seed(service):
     assert {item["kind"] for item in items if item["email"]} == {
         "quote_accepted", "quote_declined", "comment_added", "payment_made", "payment_failed",
         "details_updated", "customer_message"}
-    assert items[0] == {"kind": "quote_viewed", "description": "A customer views a quote",
+    assert items[0] == {"kind": "quote_viewed", "description": VIEWED_QUOTE,
                         "email": False, "feed": True, "customized": False}
 
 
 def test_preferences_change_partially_per_organization_and_reset(service):
     changed = service.update_notification_preference(ORG_ID, "quote_viewed", {"email": True})
-    assert changed == {"kind": "quote_viewed", "description": "A customer views a quote",
+    assert changed == {"kind": "quote_viewed", "description": VIEWED_QUOTE,
                        "email": True, "feed": True, "customized": True}
     assert service.update_notification_preference(ORG_ID, "quote_viewed", {"feed": False})[
         "email"] is True
@@ -306,22 +306,21 @@ def test_a_malformed_activity_is_logged_and_acknowledged_without_asking_identity
     assert identity.calls == [] and transport.sent == [] and _count(session, FeedEntry) == 0
 
 
-# --- how a later issue's event works (a line in ACTIVITY_EVENTS and a handler stub) --------
+# --- an activity on a document (a line in ACTIVITY_EVENTS and a handler stub) ---------------
 
-def test_a_document_activity_names_the_document(service, transport, session, monkeypatch):
-    monkeypatch.setitem(activities.ACTIVITY_EVENTS, ("quotes", "quote_declined"),
-                        "quote_declined")
+def test_a_document_activity_names_the_document(service, transport, session):
     envelope = activity_envelope("quote_declined", {
         "document": {"type": "quote", "id": "q-1", "number": "QT-000123"},
         "reason": "Plazo demasiado largo"})
-    service._on_activity("quotes", "quote_declined", envelope)
+    service.on_quote_declined(envelope)
     [sent] = transport.sent
     assert sent["message"]["Subject"] == "Ferretería Central ha rechazado el presupuesto QT-000123"
     text = _text(sent)
     assert "Documento: presupuesto QT-000123" in text
     assert "Motivo: Plazo demasiado largo" in text
     entry = session.scalar(select(FeedEntry))
-    assert entry.summary == "Marta Ibáñez (Ferretería Central) ha rechazado el presupuesto QT-000123"
+    assert entry.summary == ("Marta Ibáñez (Ferretería Central) ha rechazado el presupuesto "
+                             "QT-000123: «Plazo demasiado largo»")
     assert entry.document == {"type": "quote", "id": "q-1", "number": "QT-000123"}
     assert entry.details == {"reason": "Plazo demasiado largo"}
 
