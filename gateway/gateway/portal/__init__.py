@@ -50,5 +50,5 @@ def load_organization():
     csrf.protect()  # every form post carries its token (a refusal is a 400 page)
 
 
-from . import (account, cards, dashboard, invoices, pay, payments, statements,  # noqa: E402,F401
-               views)
+from . import (account, cards, dashboard, invoices, pay, payments, quotes,  # noqa: E402,F401
+               sales_orders, statements, views)

@@ -6,7 +6,6 @@ answers with that customer's invoices that are neither draft nor void; anything 
 its InvoiceNotFound, the portal's 404. The gateway checks the status once more so a
 draft or void invoice never reaches a page even from an older billing.
 """
-import base64
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_decimal
@@ -15,14 +14,14 @@ from flask import abort, flash, g, get_flashed_messages, redirect, render_templa
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
-from wtforms import EmailField, StringField, TextAreaField
+from wtforms import TextAreaField
 
 from portal_common.errors import ValidationFailed
 
-from ..i18n import current_language
 from ..pdf import pdf_response, render_pdf
 from ..rpc_access import get_rpc
-from . import bp, messages
+from . import bp, forwarding
+from .forwarding import ForwardForm
 from .pay import gateway_settings, payable_online
 from .session import login_required
 
@@ -77,14 +76,6 @@ LIST_DEFAULTS = {"kind": "all", "status": "all", "sort": "date", "order": "desc"
 
 class CommentForm(FlaskForm):
     body = TextAreaField(_l("Add a comment"), render_kw={"maxlength": 4000, "rows": 4})
-
-
-class ForwardForm(FlaskForm):
-    email = EmailField(_l("Email address"), render_kw={"maxlength": 254,
-                                                        "autocomplete": "email"})
-    name = StringField(_l("Name (optional)"), render_kw={"maxlength": 200,
-                                                          "autocomplete": "name"})
-    message = TextAreaField(_l("Message (optional)"), render_kw={"maxlength": 2000, "rows": 5})
 
 
 def _who() -> tuple[str, str]:
@@ -223,14 +214,7 @@ def invoice_comment(invoice_id):
     return redirect(url_for(".invoice", invoice_id=invoice_id, _anchor="comments"))
 
 
-# --- forwarding ------------------------------------------------------------------------
-
-def _forward_problems(form, details: dict) -> bool:
-    shown, unplaced = messages.field_problems(details, ("email", "name"))
-    for name, problems in shown.items():
-        form[name].errors = problems
-    return unplaced
-
+# --- forwarding (the shared flow: forwarding.py) --------------------------------------
 
 @bp.route("/invoices/<invoice_id>/forward", methods=["GET", "POST"])
 @login_required
@@ -240,43 +224,13 @@ def invoice_forward(invoice_id):
     form = ForwardForm()
     problem, status = None, 200
     if request.method == "POST":
-        email = (form.email.data or "").strip()
-        name = (form.name.data or "").strip()
-        note = (form.message.data or "").strip()
         status = 400
-        if not email:
-            form.email.errors = [_("Enter the email address to send the invoice to.")]
-        elif len(note) > 2000:
-            form.message.errors = [_("Use at most %(max)d characters.", max=2000)]
-        else:
-            try:
-                _forward(shown, email, name, note)
-            except ValidationFailed as exc:
-                if _forward_problems(form, exc.details):
-                    problem = _("The invoice could not be sent. Check the details and try "
-                                "again.")
-            else:
-                flash(("forwarded", email), "invoice")
-                return redirect(url_for(".invoice", invoice_id=invoice_id))
+        email, problem = forwarding.submit(
+            form, "invoice", shown["number"], lambda profile: invoice_pdf_bytes(shown, profile),
+            missing_email=_("Enter the email address to send the invoice to."),
+            not_sent=_("The invoice could not be sent. Check the details and try again."))
+        if email:
+            flash(("forwarded", email), "invoice")
+            return redirect(url_for(".invoice", invoice_id=invoice_id))
     return render_template("portal/invoice_forward.html", invoice=shown, form=form,
                            problem=problem), status
-
-
-def _forward(shown: dict, email: str, name: str, note: str) -> None:
-    """identity keeps the person as a contact (no portal access), notify mails the PDF."""
-    rpc = get_rpc()
-    organization_id, customer_id = _who()
-    rpc.identity.add_forwarded_contact(organization_id, customer_id,
-                                       {"email": email, "name": name})
-    profile = _profile()
-    pdf = invoice_pdf_bytes(shown, profile)
-    rpc.notify.send_document_email(organization_id, {
-        "to_email": email, "to_name": name, "language": current_language(),
-        "document_type": "invoice", "document_number": shown["number"],
-        "sender_name": _author_name(), "customer_name": profile["customer"]["display_name"],
-        "organization_name": profile["organization"]["name"], "message": note,
-        # An answer goes to the contact who forwarded it, not to a no-reply address.
-        "reply_to": g.portal["contact"].get("email") or None,
-        "attachment": {"filename": f"{shown['number']}.pdf",
-                       "content_base64": base64.b64encode(pdf).decode("ascii")}})
-
