@@ -10,6 +10,7 @@ submitted again.
 """
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from portal_common.errors import load_or_refuse as load
 from portal_common.timeutil import utcnow
@@ -105,7 +106,7 @@ def list_approval_page(session, organization_id: str, query: dict | None = None)
         select_ = select_.where(Approval.project_id == values["project_id"])
     select_ = _status_filter(select_, values.get("status"))
     select_ = sorted_by(select_, values["sort"], APPROVAL_SORT_COLUMNS, Approval.number,
-                        Approval.id)
+                        Approval.id).options(selectinload(Approval.project))
     return page_of(session, select_, values["page"], values["per_page"])
 
 
@@ -116,7 +117,7 @@ def portal_approval_page(session, organization_id: str, customer_id: str,
                                      Approval.customer_id == customer_id)
     select_ = _status_filter(select_, values.get("status"))
     select_ = sorted_by(select_, values["sort"], APPROVAL_SORT_COLUMNS, Approval.number,
-                        Approval.id)
+                        Approval.id).options(selectinload(Approval.project))
     return page_of(session, select_, values["page"], values["per_page"])
 
 

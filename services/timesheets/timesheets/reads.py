@@ -2,8 +2,9 @@
 with their totals, entries and comments.
 
 Built as plain dicts in the wire form (hours as "1.50", dates ISO), each part dumped with
-its schema of schemas.py (ProjectDetailSchema and ApprovalDetailSchema describe the whole): these are views over several tables, not rows of one. Hours are SQL
-sums (hours.py), one query per kind of figure for a whole page. Acting for a customer
+its schema of schemas.py (ProjectDetailSchema and ApprovalDetailSchema describe the whole):
+these are views over several tables, not rows of one. Hours are SQL sums (hours.py), one
+query per kind of figure for a whole page. Acting for a customer
 (``portal``), only billable entries are shown and counted, and only comments shown there.
 """
 from sqlalchemy import select
