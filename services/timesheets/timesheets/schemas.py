@@ -106,8 +106,8 @@ APPROVAL_SORTS = ["submitted_at", "-submitted_at", "number", "-number"]
 
 
 class ProjectListQuerySchema(_Paged):
-    customer_id = fields.String()
-    status = fields.String(validate=validate.OneOf([*PROJECT_STATUSES, "all"]))
+    customer_id = fields.String(allow_none=True)
+    status = fields.String(allow_none=True, validate=validate.OneOf([*PROJECT_STATUSES, "all"]))
     sort = fields.String(load_default="name", validate=validate.OneOf(PROJECT_SORTS))
 
 
@@ -116,21 +116,21 @@ class PortalProjectQuerySchema(_Paged):
 
 
 class TimeEntryListQuerySchema(_Paged):
-    project_id = fields.String()
-    billing_status = fields.String(validate=validate.OneOf(["billed", "unbilled"]))
-    date_from = fields.Date()
-    date_to = fields.Date()
+    project_id = fields.String(allow_none=True)
+    billing_status = fields.String(allow_none=True, validate=validate.OneOf(["billed", "unbilled"]))
+    date_from = fields.Date(allow_none=True)
+    date_to = fields.Date(allow_none=True)
 
 
 class ApprovalListQuerySchema(_Paged):
-    customer_id = fields.String()
-    project_id = fields.String()
-    status = fields.String(validate=validate.OneOf([*APPROVAL_STATUSES, "all"]))
+    customer_id = fields.String(allow_none=True)
+    project_id = fields.String(allow_none=True)
+    status = fields.String(allow_none=True, validate=validate.OneOf([*APPROVAL_STATUSES, "all"]))
     sort = fields.String(load_default="-submitted_at", validate=validate.OneOf(APPROVAL_SORTS))
 
 
 class PortalApprovalQuerySchema(_Paged):
-    status = fields.String(validate=validate.OneOf([*APPROVAL_STATUSES, "all"]))
+    status = fields.String(allow_none=True, validate=validate.OneOf([*APPROVAL_STATUSES, "all"]))
     sort = fields.String(load_default="-submitted_at", validate=validate.OneOf(APPROVAL_SORTS))
 
 

@@ -155,6 +155,7 @@ def test_staff_list_entries_by_project_billing_status_and_dates(session, project
         return [e.id for e in time_entries.list_time_entry_page(session, ORG, query)["items"]]
 
     assert len(ids({})) == 3
+    assert len(ids({"project_id": None, "billing_status": None, "date_from": None})) == 3
     assert ids({"project_id": project.id}) == [second.id, first.id]
     assert ids({"project_id": project.id, "billing_status": "billed"}) == [first.id]
     assert ids({"project_id": project.id, "billing_status": "unbilled"}) == [second.id]
