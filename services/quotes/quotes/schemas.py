@@ -6,6 +6,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from portal_common.money import quantize, to_wire
 from portal_common.text import reject_markup
 
+from .models import QUOTE_STATUSES
+
 CURRENCY = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z]{3}$"))
 NUMBER = dict(load_default=None, allow_none=True, validate=validate.Length(min=1, max=40))
 
@@ -14,7 +16,7 @@ def _amount(**kwargs):
     return fields.Decimal(as_string=True, allow_nan=False, **kwargs)
 
 
-class Money(fields.Field):
+class Money(fields.String):
     """A Decimal as the string of its document's currency ('1234.50', JPY '1235')."""
 
     def _serialize(self, value, attr, obj, **kwargs):
@@ -36,14 +38,14 @@ def _percent(rate) -> str | None:
     return None if rate is None else format(Decimal(str(rate)).normalize(), "f")
 
 
-class Plain(fields.Field):
+class Plain(fields.String):
     """A quantity or percentage as people write it ('2', '1.5', '10'), however stored."""
 
     def _serialize(self, value, attr, obj, **kwargs):
         return _percent(value)
 
 
-class UnitPrice(fields.Field):
+class UnitPrice(fields.String):
     """A rate with at least its currency's decimals ('10.00', '10.005', JPY '1000')."""
 
     def _serialize(self, value, attr, obj, **kwargs):
@@ -194,7 +196,7 @@ class LineSchema(Schema):
     discount = Plain()
     tax_id = fields.String(allow_none=True)
     tax_name = fields.String(allow_none=True)
-    tax_rate = fields.Method("_tax_rate")
+    tax_rate = fields.Method("_tax_rate", metadata={"type": "string", "nullable": True})
     amount = Money()
     tax_amount = Money()
 
@@ -207,7 +209,8 @@ class QuoteSchema(Schema):
     number = fields.String()
     revision = fields.Integer()
     customer_id = fields.String()
-    status = fields.Method("_status")
+    status = fields.Method("_status", metadata={"type": "string", "enum": [
+        s for s in QUOTE_STATUSES]})
     date = fields.Date()
     expiry_date = fields.Date(allow_none=True)
     reference = fields.String()

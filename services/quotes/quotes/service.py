@@ -4,14 +4,12 @@ Taxes and invoices are billing's: asked over RPC (``billing.list_taxes`` when a 
 tax, ``billing.create_invoice`` to convert an accepted quote, ``billing.get_invoice`` to
 fulfil a sales order). Business errors are quotes.exceptions (billing's pass through).
 """
-from nameko.rpc import RpcProxy
-
 from portal_common.events import OutboxRelay
 from portal_common.health import HealthRpc
 from portal_common.rpc import rpc
 
 from . import comments, idempotency, quotes, sales_orders
-from .dependencies import quotes_database
+from .dependencies import BillingRpc, quotes_database
 from .models import Outbox, ProcessedEvent
 from .schemas import CommentSchema, QuoteSchema, SalesOrderSchema
 
@@ -24,7 +22,7 @@ class QuotesService(HealthRpc, OutboxRelay):
     name = "quotes"
 
     db = quotes_database()
-    billing = RpcProxy("billing")
+    billing = BillingRpc()  # an RpcProxy("billing") answering within a timeout
     outbox_model = Outbox
     processed_model = ProcessedEvent
 
