@@ -114,13 +114,13 @@ class SalesOrderCreateSchema(_DocumentSchema):
 
 
 class AcceptSchema(Schema):
-    contact_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    contact_name = fields.String(required=True, validate=validate.Length(max=200))
     signature_name = fields.String(load_default=None, allow_none=True,
                                    validate=validate.Length(max=200))
 
 
 class DeclineSchema(Schema):
-    contact_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    contact_name = fields.String(required=True, validate=validate.Length(max=200))
     reason = fields.String(load_default="", allow_none=True,
                            validate=[validate.Length(max=2000), reject_markup])
 
