@@ -57,7 +57,8 @@ LIST_DEFAULTS = {"status": "all", "sort": "date", "order": "desc", "per_page": N
 # Flashed across the redirect back to the quote (category "quote").
 QUOTE_NOTICES = {
     "accepted": _l("You have accepted this quote. Thank you!"),
-    "declined": _l("You have declined this quote. You can still tell us why in a comment."),
+    "declined": _l("You have declined this quote. You can still discuss it with us in the "
+                   "comments."),
     "comment_added": _l("Your comment has been added."),
     "forwarded": _l("The quote has been sent to %(email)s, who is now one of your contact "
                     "persons."),
@@ -306,7 +307,7 @@ def quote_print(quote_id):
     shown = _quote(quote_id)
     return render_template("portal/quote_print.html", quote=shown,
                            customer=_profile()["customer"], organization=g.organization,
-                           decision=decision_text(shown), **_labels())
+                           decision=decision_text(shown), printing=True, **_labels())
 
 
 def quote_pdf_bytes(shown: dict, profile: dict) -> bytes:
