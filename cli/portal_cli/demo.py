@@ -1,5 +1,7 @@
 """The demo organization `make run` seeds: a customer whose contact can log in, and
-something to see in the portal (invoices, a retainer, a credit note, payments)."""
+something to see in every section of the portal (invoices, a retainer, a credit note,
+payments; quotes awaiting an answer and a sales order; a project with a timesheet to
+approve). Sales orders and projects/timesheets are turned on in its portal preferences."""
 import os
 import secrets
 from datetime import timedelta
@@ -47,10 +49,14 @@ def seed() -> dict:
                               "is_primary": True},
                              {"first_name": "Luis", "last_name": "Pérez",
                               "email": "luis.perez@example.com"}]})
+            ops.update_portal_preferences(session, org.id, {"show_sales_orders": True,
+                                                            "show_projects_and_timesheets": True})
             contact = next(c for c in customer.contacts if c.email == DEMO_EMAIL)
             ops.enable_portal(session, org.id, customer.id,
                               {"contact_ids": [contact.id], "password": password})
-            seed_billing(org.id, customer.id)
+            iva = seed_billing(org.id, customer.id)
+            seed_quotes(org.id, customer.id, iva)
+            seed_timesheets(org.id, customer.id)
         api_key = ops.create_api_key(session, org.id, name="make-run")
         session.commit()
         contact = session.scalar(select(Contact).where(Contact.organization_id == org.id,
@@ -61,25 +67,30 @@ def seed() -> dict:
             "api_key": api_key, "created": created}
 
 
-def seed_billing(organization_id: str, customer_id: str) -> None:
-    """A few months of business with the demo customer, in billing's own database."""
+def _day(offset: int) -> str:
+    from portal_common.timeutil import utcnow
+    return (utcnow().date() + timedelta(days=offset)).isoformat()
+
+
+def _session(service: str):
     from sqlalchemy.orm import Session
 
-    from billing import operations as billing
     from portal_common.db import make_engine
-    from portal_common.timeutil import utcnow
+    return Session(make_engine(settings.database_url(service)), expire_on_commit=False)
 
-    today = utcnow().date()
 
-    def day(offset: int) -> str:
-        return (today + timedelta(days=offset)).isoformat()
+def seed_billing(organization_id: str, customer_id: str) -> dict:
+    """A few months of business with the demo customer, in billing's own database; the
+    default tax as billing's API gives it."""
+    from billing import operations as billing
+
+    day = _day
 
     def line(name, quantity, rate, tax=None):
         return {"name": name, "quantity": quantity, "rate": rate,
                 **({"tax_id": tax.id} if tax else {})}
 
-    with Session(make_engine(settings.database_url("billing")),
-                 expire_on_commit=False) as session:
+    with _session("billing") as session:
         iva = billing.create_tax(session, organization_id,
                                  {"name": "IVA", "rate": "21", "is_default": True})
 
@@ -109,4 +120,64 @@ def seed_billing(organization_id: str, customer_id: str) -> None:
             "customer_id": customer_id, "amount": "400", "date": day(-3), "currency": "EUR",
             "mode": "bank_transfer", "reference": "TRF-2026-131",
             "applications": [{"invoice_id": retainer.id, "amount": "400"}]})
+        session.commit()
+        return {"id": iva.id, "name": iva.name, "rate": str(iva.rate)}
+
+
+def seed_quotes(organization_id: str, customer_id: str, iva: dict) -> None:
+    """Two quotes awaiting the customer (one already seen), one accepted and invoiced in
+    its sales order, in quotes's own database. No invoice is raised here: the sales order
+    names none."""
+    from quotes import quotes, sales_orders
+
+    taxes = lambda: [iva]  # noqa: E731 — billing's answer to list_taxes, without RPC
+
+    def line(name, quantity, rate, tax=True):
+        return {"name": name, "quantity": quantity, "rate": rate,
+                **({"tax_id": iva["id"]} if tax else {})}
+
+    with _session("quotes") as session:
+        def quote(offset, expires_in, lines, **extra):
+            created = quotes.create_quote(session, organization_id, {
+                "customer_id": customer_id, "currency": "EUR", "date": _day(offset),
+                "expiry_date": _day(offset + expires_in), "lines": lines, **extra}, taxes)
+            return quotes.send_quote(session, organization_id, created.id)
+
+        quote(-4, 30, [line("Rediseño de la web", "1", "2400"),
+                       line("Sesiones de fotografía", "2", "180")],
+              reference="Web 2027", terms="50 % al aceptar, 50 % a la entrega.")
+        quote(-12, 20, [line("Campaña de correo de primavera", "1", "650")])
+        accepted = quote(-30, 30, [line("Tienda online: pasarela de pago", "1", "900")])
+        quotes.accept_quote(session, organization_id, customer_id, None, accepted.id,
+                            {"contact_name": "Ana García", "signature_name": "Ana García"})
+        order = sales_orders.create_sales_order(session, organization_id, {
+            "customer_id": customer_id, "currency": "EUR", "date": _day(-25),
+            "quote_id": accepted.id, "reference": "Pasarela de pago",
+            "lines": [line("Tienda online: pasarela de pago", "1", "900")]}, taxes)
+        sales_orders.confirm_sales_order(session, organization_id, order.id)
+        session.commit()
+
+
+def seed_timesheets(organization_id: str, customer_id: str) -> None:
+    """A project with two tasks, a week of time, half of it submitted for approval."""
+    from timesheets import approvals, projects, time_entries
+
+    with _session("timesheets") as session:
+        project = projects.create_project(session, organization_id, {
+            "customer_id": customer_id, "name": "Mantenimiento de la tienda online",
+            "description": "Soporte mensual y pequeñas mejoras."})
+        fixes = projects.create_task(session, organization_id, project.id,
+                                     {"name": "Correcciones", "billable": True})
+        meetings = projects.create_task(session, organization_id, project.id,
+                                        {"name": "Reuniones internas", "billable": False})
+        entries = [time_entries.create_time_entry(session, organization_id, {
+            "project_id": project.id, "task_id": task.id, "date": _day(offset),
+            "hours": hours, "notes": notes, "staff_name": "Luis Pérez"})
+            for task, offset, hours, notes in (
+                (fixes, -9, "2.5", "Error en el carrito con cupones"),
+                (fixes, -8, "3", "Nuevo filtro por talla"),
+                (meetings, -8, "1", "Planificación"),
+                (fixes, -2, "1.25", "Textos legales"))]
+        approvals.submit_approval(session, organization_id, {
+            "project_id": project.id, "time_entry_ids": [entries[0].id, entries[1].id]})
         session.commit()

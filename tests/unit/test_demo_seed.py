@@ -1,4 +1,5 @@
-"""`portal seed-demo` (what `make run` prints how to log in with): once, with billing to see."""
+"""`portal seed-demo` (what `make run` prints how to log in with): once, with something to
+see in every section: billing, quotes and a sales order, a project with a timesheet."""
 import json
 
 from click.testing import CliRunner
@@ -7,7 +8,12 @@ from sqlalchemy.orm import Session
 
 from billing import operations as billing
 from billing.models import Invoice
+from identity.models import Organization
 from portal_cli.main import cli
+from quotes import quotes as quote_reads
+from quotes.models import SalesOrder
+from timesheets import operations as timesheet_reads
+from timesheets.models import TimeEntry
 from portal_common import settings
 from portal_common.db import make_engine
 
@@ -42,3 +48,33 @@ def test_seed_demo_once_with_invoices_credits_retainer_and_payments(tmp_path, mo
     assert figures["outstanding_retainer_invoices"] == "600.00"
     assert figures["available_retainer_balance"] == "400.00"
     assert figures["last_payment"]["amount"] == "400.00"
+
+
+def _rows(service, model):
+    engine = make_engine(settings.database_url(service))
+    with Session(engine, expire_on_commit=False) as session:
+        rows = list(session.scalars(select(model)))
+    engine.dispose()
+    return rows
+
+
+def test_seed_demo_shows_quotes_sales_orders_and_timesheets(tmp_path, monkeypatch):
+    monkeypatch.setenv("PORTAL_VAR_DIR", str(tmp_path))
+    for service in settings.SERVICES:
+        monkeypatch.delenv(f"{service.upper()}_DATABASE_URL", raising=False)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["migrate", "--skip-broker"]).exit_code == 0
+    assert runner.invoke(cli, ["seed-demo", "--json"]).exit_code == 0
+
+    [org] = _rows("identity", Organization)
+    assert org.portal_show_sales_orders and org.portal_show_projects
+    [order] = _rows("quotes", SalesOrder)
+    assert order.status == "confirmed" and order.total == 1089   # 900 + 21 % IVA
+    entries = _rows("timesheets", TimeEntry)
+    assert len(entries) == 4
+    for service, reads in (("quotes", quote_reads), ("timesheets", timesheet_reads)):
+        engine = make_engine(settings.database_url(service))
+        with Session(engine) as session:
+            awaiting = reads.count_awaiting_approval(session, org.id, order.customer_id)
+        engine.dispose()
+        assert awaiting == {"quotes": 2, "timesheets": 1}[service], service
