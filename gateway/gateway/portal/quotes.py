@@ -141,7 +141,7 @@ def _labels() -> dict:
 
 def decision_text(quote: dict) -> str | None:
     """Who decided and when, in a sentence ("Accepted by Marta on …, signed as …")."""
-    status, who = quote.get("status"), quote.get("decided_by_name") or ""
+    status, who = quote.get("status"), quote.get("decided_by_name") or _("someone else")
     when = moment(quote.get("decided_at")) if quote.get("decided_at") else ""
     if status in ("accepted", "invoiced") and quote.get("decided_at"):
         text = _("Accepted by %(name)s on %(date)s", name=who, date=when)
