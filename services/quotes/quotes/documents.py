@@ -31,6 +31,11 @@ def load_row(session, model, row_id: str | None, lock: bool = False):
     return session.scalar(query)
 
 
+def given(query: dict | None) -> dict:
+    """A list query without the filters given as null (a caller passing absent ones)."""
+    return {key: value for key, value in (query or {}).items() if value is not None}
+
+
 def sorted_by(query, sort: str, columns: dict, *tie_breakers):
     """``query`` ordered by ``sort`` ("date", "-total"...) then the tie-breakers."""
     descending = sort.startswith("-")

@@ -16,7 +16,7 @@ from portal_common.money import to_wire
 from portal_common.timeutil import utcnow
 
 from . import schemas
-from .documents import emit, load_row, page_of, sorted_by, today
+from .documents import emit, given, load_row, page_of, sorted_by, today
 from .exceptions import (InvalidQuote, QuoteAlreadyDecided, QuoteExpired, QuoteNotFound,
                          QuoteStateConflict)
 from .lines import build_lines
@@ -133,7 +133,7 @@ def list_quote_page(session, organization_id: str, query: dict | None = None,
                     today_: Date | None = None) -> dict:
     """A page of the organization's quotes (customer_id, effective status or "awaiting",
     sort, page, per_page); filtered, counted and paged in SQL."""
-    values = load(schemas.QuoteQuerySchema(), query or {})
+    values = load(schemas.QuoteQuerySchema(), given(query))
     select_ = select(Quote).where(Quote.organization_id == organization_id)
     if values.get("customer_id"):
         select_ = select_.where(Quote.customer_id == values["customer_id"])
@@ -143,7 +143,7 @@ def list_quote_page(session, organization_id: str, query: dict | None = None,
 def portal_quote_page(session, organization_id: str, customer_id: str,
                       query: dict | None = None, today_: Date | None = None) -> dict:
     """The customer's quotes as the portal lists them: never drafts."""
-    values = load(schemas.PortalQuoteQuerySchema(), query or {})
+    values = load(schemas.PortalQuoteQuerySchema(), given(query))
     values.pop("customer_id", None)
     select_ = select(Quote).where(Quote.organization_id == organization_id,
                                   Quote.customer_id == customer_id, Quote.status != "draft")

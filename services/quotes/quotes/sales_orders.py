@@ -9,7 +9,7 @@ from portal_common.errors import load_or_refuse as load
 from portal_common.timeutil import utcnow
 
 from . import schemas
-from .documents import emit, load_row, page_of, sorted_by
+from .documents import emit, given, load_row, page_of, sorted_by
 from .exceptions import InvalidSalesOrder, SalesOrderNotFound, SalesOrderStateConflict
 from .lines import build_lines
 from .models import Quote, SalesOrder, SalesOrderLine
@@ -85,7 +85,7 @@ def _page(session, select_, values) -> dict:
 
 
 def list_sales_order_page(session, organization_id: str, query: dict | None = None) -> dict:
-    values = load(schemas.SalesOrderQuerySchema(), query or {})
+    values = load(schemas.SalesOrderQuerySchema(), given(query))
     select_ = select(SalesOrder).where(SalesOrder.organization_id == organization_id)
     if values.get("customer_id"):
         select_ = select_.where(SalesOrder.customer_id == values["customer_id"])
@@ -94,7 +94,7 @@ def list_sales_order_page(session, organization_id: str, query: dict | None = No
 
 def portal_sales_order_page(session, organization_id: str, customer_id: str,
                             query: dict | None = None) -> dict:
-    values = load(schemas.PortalSalesOrderQuerySchema(), query or {})
+    values = load(schemas.PortalSalesOrderQuerySchema(), given(query))
     select_ = select(SalesOrder).where(SalesOrder.organization_id == organization_id,
                                        SalesOrder.customer_id == customer_id)
     return _page(session, select_, values)

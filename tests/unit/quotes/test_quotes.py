@@ -305,3 +305,11 @@ def test_the_portal_lists_the_customers_quotes_but_never_drafts(session, assorte
 def test_the_awaiting_count_agrees_with_the_awaiting_filter(session, assorted):
     assert ops.count_awaiting_approval(session, ORG, CUSTOMER) == \
         ops.portal_quote_page(session, ORG, CUSTOMER, {"status": "awaiting"})["total"] == 2
+
+
+def test_filters_given_as_null_mean_no_filter(session, assorted):
+    everything = ops.list_quote_page(session, ORG, {})
+    page = ops.list_quote_page(session, ORG, {"customer_id": None, "status": None,
+                                              "sort": None, "page": None, "per_page": None})
+    assert _numbers(page) == _numbers(everything) and page["per_page"] == 25
+    assert ops.portal_quote_page(session, ORG, CUSTOMER, {"status": None})["total"] == 5

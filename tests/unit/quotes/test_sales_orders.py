@@ -192,3 +192,10 @@ def test_pages_filter_by_customer_and_status_and_sort(session):
     assert numbers(portal) == ["SO-00001"] and portal["total"] == 1
     with pytest.raises(ValidationFailed):
         ops.list_sales_order_page(session, ORG, {"status": "shipped"})
+
+
+def test_sales_order_filters_given_as_null_mean_no_filter(session):
+    new_order(session)
+    assert ops.list_sales_order_page(session, ORG, {"status": None, "customer_id": None,
+                                                    "sort": None})["total"] == 1
+    assert ops.portal_sales_order_page(session, ORG, CUSTOMER, {"status": None})["total"] == 1
