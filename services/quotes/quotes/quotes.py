@@ -8,7 +8,7 @@ customer. "expired" is read-time: a sent or viewed quote past its expiry date (U
 from datetime import date as Date
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal_common.errors import load_or_refuse as load
