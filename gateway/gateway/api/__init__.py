@@ -7,3 +7,4 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 from . import (auth, billing, credit_notes, customers, email_templates,  # noqa: E402,F401
                invoices, notifications, openapi, organization, payment_gateway, payments,
                portal_access, recurring_profiles, reviews, statements)
+from . import projects, time_entries, timesheet_approvals  # noqa: E402,F401

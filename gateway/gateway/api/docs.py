@@ -27,6 +27,7 @@ from notify.schemas import (EmailTemplateInputSchema, EmailTemplateSchema, FeedQ
                             NotificationPreferenceSchema, OutgoingMailDetailSchema)
 
 from . import schemas
+from . import timesheet_schemas as ts
 
 # Order matters only in that nested schemas come before the schemas using them.
 COMPONENTS = {
@@ -94,6 +95,28 @@ COMPONENTS = {
     "Statement": schemas.StatementSchema,
     "PaymentGatewayBody": schemas.PaymentGatewayBodySchema,
     "PaymentGateway": schemas.PaymentGatewaySchema,
+    # timesheets: projects, tasks, time entries, approvals
+    "ProjectBody": ts.ProjectBodySchema,
+    "ProjectUpdate": ts.ProjectUpdateBodySchema(partial=True),
+    "TaskBody": ts.TaskBodySchema,
+    "TaskUpdate": ts.TaskBodySchema(partial=True),
+    "TimeEntryBody": ts.TimeEntryBodySchema,
+    "TimeEntryUpdate": ts.TimeEntryUpdateBodySchema(partial=True),
+    "MarkBilledBody": ts.MarkBilledBodySchema,
+    "ApprovalBody": ts.ApprovalBodySchema,
+    "TimesheetCommentBody": ts.TimesheetCommentBodySchema,
+    "TimesheetComment": ts.TimesheetCommentSchema,
+    "TimesheetCommentList": ts.TimesheetCommentListSchema,
+    "Project": ts.ProjectSchema,
+    "Task": ts.TaskSchema,
+    "TimeEntry": ts.TimeEntrySchema,
+    "ProjectDetail": ts.ProjectDetailSchema,
+    "ProjectPage": ts.ProjectPageSchema,
+    "TimeEntryPage": ts.TimeEntryPageSchema,
+    "TimeEntryList": ts.TimeEntryListSchema,
+    "Approval": ts.ApprovalSchema,
+    "ApprovalDetail": ts.ApprovalDetailSchema,
+    "ApprovalPage": ts.ApprovalPageSchema,
     "Health": schemas.HealthSchema,
     "Readiness": schemas.ReadinessSchema,
 }
@@ -103,7 +126,10 @@ QUERIES = {"CustomerListQuery": CustomerListQuerySchema, "MailListQuery": MailLi
            "InvoiceListQuery": InvoiceListQuerySchema, "CreditNoteQuery": CreditNoteQuerySchema,
            "PaymentQuery": PaymentQuerySchema,
            "RecurringProfileListQuery": schemas.RecurringProfileListQuerySchema,
-           "StatementQuery": StatementQuerySchema(exclude=("currency",))}
+           "StatementQuery": StatementQuerySchema(exclude=("currency",)),
+           "ProjectListQuery": ts.ProjectListQuerySchema,
+           "TimeEntryListQuery": ts.TimeEntryListQuerySchema,
+           "ApprovalListQuery": ts.ApprovalListQuerySchema}
 
 ERROR_RESPONSES = {
     400: "The request is not valid (malformed JSON, wrong types, unknown or missing fields).",

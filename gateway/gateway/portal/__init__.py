@@ -52,3 +52,4 @@ def load_organization():
 
 from . import (account, cards, dashboard, invoices, pay, payments, quotes,  # noqa: E402,F401
                sales_orders, statements, views)
+from . import projects, timesheets  # noqa: E402,F401
