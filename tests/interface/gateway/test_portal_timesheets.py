@@ -178,7 +178,7 @@ def test_reject_needs_a_reason(api, marta, pending):
     for reason in ("", "   "):
         refused = portal.post_form(f"{path}/reject", {"reason": reason}, page=path)
         assert refused.status_code == 400
-        assert "Díganos por qué rechaza esta hoja de horas" in text(refused)
+        assert "Escriba el motivo del rechazo" in text(refused)
     markup = portal.post_form(f"{path}/reject", {"reason": "<b>no</b>"}, page=path)
     assert markup.status_code == 400
     assert "&lt;b&gt;no&lt;/b&gt;" in text(markup)  # the text is kept, escaped
