@@ -163,6 +163,9 @@ def test_the_project_shows_tasks_entries_and_hours_that_add_up(app, api, org, ma
     total = total_row(html)
     assert total == [logged, billed_hours, unbilled]
     assert [sum(column) for column in zip(*rows.values())] == total
+    # On a phone each cell keeps its label (the stylesheet turns rows into cards).
+    assert 'data-label="Horas no facturadas" class="num">' in html
+    assert 'data-label="Estado de facturación"' in html
     # What the staff API says is what the page says.
     staff = api.get(f"/projects/{reform['id']}").json
     assert Decimal(staff["hours_billed"]) == billed_hours
