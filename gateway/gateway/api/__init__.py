@@ -8,3 +8,4 @@ from . import (auth, billing, credit_notes, customers, email_templates,  # noqa:
                invoices, notifications, openapi, organization, payment_gateway, payments,
                portal_access, recurring_profiles, reviews, statements)
 from . import projects, time_entries, timesheet_approvals  # noqa: E402,F401
+from . import quotes, sales_orders  # noqa: E402,F401

@@ -25,8 +25,10 @@ from identity.schemas import (BulkEnableSchema, ContactInputSchema, ContactSchem
 from notify.schemas import (EmailTemplateInputSchema, EmailTemplateSchema, FeedQuerySchema,
                             MailListQuerySchema, NotificationPreferenceInputSchema,
                             NotificationPreferenceSchema, OutgoingMailDetailSchema)
+import quotes.schemas as quotes_schemas
 
 from . import schemas
+from . import quote_schemas
 from . import timesheet_schemas as ts
 
 # Order matters only in that nested schemas come before the schemas using them.
@@ -130,6 +132,30 @@ QUERIES = {"CustomerListQuery": CustomerListQuerySchema, "MailListQuery": MailLi
            "ProjectListQuery": ts.ProjectListQuerySchema,
            "TimeEntryListQuery": ts.TimeEntryListQuerySchema,
            "ApprovalListQuery": ts.ApprovalListQuerySchema}
+
+# quotes and sales orders (api/quotes.py, api/sales_orders.py): quotes's own schemas, named
+# apart from billing's lines and comments.
+COMPONENTS.update({
+    "QuoteLineInput": quotes_schemas.LineInputSchema,
+    "QuoteLine": quotes_schemas.LineSchema,
+    "QuoteBody": quote_schemas.QuoteBodySchema,
+    "QuoteUpdate": quote_schemas.QuoteUpdateBodySchema(partial=True),
+    "Quote": quotes_schemas.QuoteSchema,
+    "QuoteRevision": quote_schemas.QuoteRevisionSchema,
+    "QuoteComment": quotes_schemas.CommentSchema,
+    "QuoteDetail": quote_schemas.QuoteDetailSchema,
+    "QuotePage": quote_schemas.QuotePageSchema,
+    "QuoteCommentBody": quote_schemas.QuoteCommentBodySchema,
+    "QuoteCommentList": quote_schemas.QuoteCommentListSchema,
+    "ConvertedInvoice": quote_schemas.ConvertedInvoiceSchema,
+    "QuoteConversion": quote_schemas.QuoteConversionSchema,
+    "SalesOrderBody": quote_schemas.SalesOrderBodySchema,
+    "SalesOrderFulfil": quotes_schemas.FulfilSchema,
+    "SalesOrder": quotes_schemas.SalesOrderSchema,
+    "SalesOrderPage": quote_schemas.SalesOrderPageSchema,
+})
+QUERIES.update({"QuoteQuery": quotes_schemas.QuoteQuerySchema,
+                "SalesOrderQuery": quotes_schemas.SalesOrderQuerySchema})
 
 ERROR_RESPONSES = {
     400: "The request is not valid (malformed JSON, wrong types, unknown or missing fields).",
