@@ -2,8 +2,10 @@
 read, change, send, revise a declined quote, convert an accepted one into an invoice,
 comments, the customer's first view, and two contacts deciding at the same moment."""
 import threading
+import time
 from decimal import Decimal
 
+import eventlet
 import pytest
 
 from gateway.errors import lookup
@@ -269,6 +271,23 @@ def test_comments_internal_shown_and_emailed(app, org, api, customer):
     assert [c["id"] for c in api.get(f"/quotes/{sent['id']}").json["comments"]] == everything
     assert [c["id"] for c in marta.get(sent["id"])["comments"]] == everything[1:]
 
+    # The reply, and only it, is emailed to Marta (notify's comment_reply, in Spanish).
+    mails = _mails(api, kind="comment_reply")
+    assert [(m["to"], m["language"]) for m in mails] == [(marta.contact["email"], "es")]
+    assert "Sí, incluido" in mails[0]["text_body"] and sent["number"] in mails[0]["text_body"]
+
+
+def _mails(api, timeout=10.0, **query):
+    """The staff's view of the outgoing mail queue, once something matching is queued
+    (notify handles the event a moment after the comment is written)."""
+    for _ in range(int(timeout / 0.2)):
+        items = api.get("/outgoing-mail", query_string=query).json["items"]
+        if items:
+            eventlet.sleep(0.5)  # anything queued twice would show by now
+            return api.get("/outgoing-mail", query_string=query).json["items"]
+        eventlet.sleep(0.2)
+    return []
+
 
 def test_an_idempotency_key_creates_one_quote(api, customer):
     headers = {"Idempotency-Key": "quote-import-7"}
@@ -290,14 +309,16 @@ def test_two_contacts_accept_and_decline_at_the_same_moment(app, org, api, custo
     for _ in range(3):
         sent = sent_quote(api, customer)
         barrier = threading.Barrier(2)
-        outcomes = {}
+        outcomes, started, answered = {}, {}, {}
 
         def act(name, call, quote_id=sent["id"], barrier=barrier, outcomes=outcomes):
             barrier.wait()
+            started[name] = time.monotonic()
             try:
                 outcomes[name] = call(quote_id)
             except Exception as exc:  # the loser's refusal, checked below
                 outcomes[name] = exc
+            answered[name] = time.monotonic()
 
         threads = [threading.Thread(target=act, args=("accept", marta.accept)),
                    threading.Thread(target=act, args=("decline", jorge.decline))]
@@ -308,6 +329,8 @@ def test_two_contacts_accept_and_decline_at_the_same_moment(app, org, api, custo
         winners = [name for name, outcome in outcomes.items()
                    if not isinstance(outcome, Exception)]
         assert len(outcomes) == 2 and len(winners) == 1, outcomes
+        # Both were asked before either had its answer: the two decisions really met.
+        assert max(started.values()) < min(answered.values())
         winner, loser = winners[0], ({"accept", "decline"} - set(winners)).pop()
         contact, status = decisions[winner]
         refusal = outcomes[loser]

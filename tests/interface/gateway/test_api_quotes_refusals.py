@@ -2,11 +2,13 @@
 naming the problem, and nothing written or half-changed (read back the same)."""
 import pytest
 
-from quotes.exceptions import CommentRefused
+from gateway.errors import lookup
+from quotes.exceptions import CommentRefused, QuoteExpired, QuoteNotFound
 
 from .billing_api import DATE, LINE, created, error
 from .conftest import create_customer
-from .quotes_api import (EXPIRY, YESTERDAY, Customer, count, quote, sales_order, sent_quote)
+from .quotes_api import (YESTERDAY, Customer, count, expired_quote, quote, sales_order,
+                         sent_quote)
 
 
 @pytest.fixture
@@ -160,3 +162,22 @@ def test_a_given_number_that_exists_is_a_conflict(api, customer):
     created(sales_order(api, customer, number="SO-00100"))
     error(sales_order(api, customer, number="SO-00100"), 409, "duplicate_number")
     assert (count(api, "/quotes"), count(api, "/sales-orders")) == (1, 1)
+
+
+def test_the_customer_cannot_decide_a_draft_or_an_expired_quote(app, org, api, customer):
+    """What the portal asks on the customer's behalf: a draft does not exist for them, an
+    expired quote is refused with its expiry date; neither changes."""
+    draft = created(quote(api, customer))
+    expired = expired_quote(api, customer)
+    marta = Customer(app, org, customer)
+    before = {q["id"]: api.get(f"/quotes/{q['id']}").json for q in (draft, expired)}
+    for decide in (marta.accept, marta.decline):
+        with pytest.raises(QuoteNotFound):
+            decide(draft["id"])
+        with pytest.raises(QuoteExpired) as refused:
+            decide(expired["id"])
+        assert lookup(refused.value) == (409, "quote_expired")
+        assert refused.value.details == {"expiry_date": YESTERDAY}
+    with pytest.raises(QuoteNotFound):
+        marta.view(draft["id"])
+    assert {q: api.get(f"/quotes/{q}").json for q in before} == before
