@@ -248,3 +248,27 @@ def test_an_empty_too_long_or_marked_up_comment_is_refused_with_the_text_kept(ap
     no_token = portal.post_form(f"{path}/comments", {"body": "Hola"}, with_csrf=False)
     assert no_token.status_code == 400
     assert api.get(f"/quotes/{quote['id']}/comments").json["items"] == []
+
+
+def test_a_revised_quote_can_be_decided_again_and_shows_its_earlier_revision(api, marta):
+    customer, portal = marta
+    quote = sent_quote(api, customer)
+    path = f"/quotes/{quote['id']}"
+    assert portal.post_form(f"{path}/decline", {"reason": "Demasiado caro."},
+                            page=path).status_code == 302
+    revised = api.patch(f"/quotes/{quote['id']}", json={
+        "line_items": [{"name": "Reforma de cocina", "quantity": "2", "rate": "40.00"}]})
+    assert revised.status_code == 200, revised.json
+    assert portal.get(path).status_code == 404  # a draft again until staff send it
+    ok_sent = api.post(f"/quotes/{quote['id']}/send")
+    assert ok_sent.status_code == 200, ok_sent.json
+
+    html = text(portal.get(path))
+    assert "Revisión 2" in html and "Revisiones anteriores" in html
+    assert "Demasiado caro." in html  # the earlier revision's reason
+    assert "80,00\xa0€" in html and "100,00\xa0€" in html  # now and before
+    assert accept_button(html) and decline_button(html)
+    assert portal.post_form(f"{path}/accept", {"signature_name": "Marta I."},
+                            page=path).status_code == 302
+    stored = staff_quote(api, quote)
+    assert stored["status"] == "accepted" and stored["revision"] == 2
