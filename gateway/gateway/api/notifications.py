@@ -19,6 +19,10 @@ DOCUMENT_ROUTES: dict[str, tuple[str, str]] = {
     "invoice": (".get_invoice", "invoice_id"),
     "retainer_invoice": (".get_invoice", "invoice_id"),
     "payment": (".get_payment", "payment_id"),
+    "quote": (".get_quote", "quote_id"),
+    "sales_order": (".get_sales_order", "sales_order_id"),
+    "approval": (".get_timesheet_approval", "approval_id"),
+    "project": (".get_project", "project_id"),
 }
 
 
