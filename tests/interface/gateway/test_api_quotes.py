@@ -236,6 +236,36 @@ def test_an_accepted_quote_becomes_a_sent_invoice_once(app, org, api, customer):
             .json["items"]] == [accepted["id"]]
 
 
+def test_two_conversions_at_once_make_one_invoice(app, org, api, customer):
+    """Two integrators convert the same accepted quote at the same moment: one 201, one 409
+    naming the invoice, and one invoice in billing."""
+    accepted = accepted_quote(app, org, api, customer)
+    barrier = threading.Barrier(2)
+    responses, started, answered = [], [], []
+
+    def convert():
+        barrier.wait()
+        started.append(time.monotonic())
+        responses.append(api.post(f"/quotes/{accepted['id']}/convert-to-invoice"))
+        answered.append(time.monotonic())
+
+    threads = [threading.Thread(target=convert) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(r.status_code for r in responses) == [201, 409], \
+        [r.get_data(as_text=True) for r in responses]
+    assert max(started) < min(answered)
+    won = next(r for r in responses if r.status_code == 201).json
+    refused = error(next(r for r in responses if r.status_code == 409), 409,
+                    "quote_state_conflict")
+    assert refused["details"]["invoice_id"] == won["invoice"]["id"]
+    invoices = api.get("/invoices").json
+    assert [i["id"] for i in invoices["items"]] == [won["invoice"]["id"]]
+    assert api.get(f"/quotes/{accepted['id']}").json["invoice_id"] == won["invoice"]["id"]
+
+
 def test_comments_internal_shown_and_emailed(app, org, api, customer):
     sent = sent_quote(api, customer)
     path = f"/quotes/{sent['id']}/comments"
