@@ -12,6 +12,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from portal_common.db import UTCDateTime, id_column
 from portal_common.events import OutboxMixin, ProcessedEventMixin
+from portal_common.idempotency import IdempotencyKeyMixin
 from portal_common.timeutil import utcnow
 
 MONEY = Numeric(18, 3)
@@ -286,20 +287,10 @@ class DocumentCounter(Base):
     last_number: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class IdempotencyKey(Base):
+class IdempotencyKey(IdempotencyKeyMixin, Base):
     """A create's answer kept under the caller's key: the same request again gets it back."""
 
     __tablename__ = "idempotency_keys"
-    __table_args__ = (UniqueConstraint("organization_id", "operation", "key",
-                                       name="uq_idempotency_keys_org_operation_key"),)
-
-    id: Mapped[str] = id_column()
-    organization_id: Mapped[str] = mapped_column(String(36))
-    operation: Mapped[str] = mapped_column(String(60))
-    key: Mapped[str] = mapped_column(String(255))
-    request_hash: Mapped[str] = mapped_column(String(64))
-    response: Mapped[dict] = mapped_column(JSON)
-    created_at = mapped_column(UTCDateTime(), default=utcnow)
 
 
 # --- online payments -------------------------------------------------------------------
