@@ -30,7 +30,8 @@ def db(database_urls):
     engine = create_engine(database_urls["quotes"])
     with Session(engine) as session:
         yield session
-        session.query(Quote).delete()
+        # Only this test's organizations: the database is shared with the other tests.
+        session.query(Quote).filter(Quote.organization_id.in_([ORG, OTHER_ORG])).delete()
         session.commit()
     engine.dispose()
 
