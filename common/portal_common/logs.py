@@ -33,14 +33,18 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
+# Library chatter that would otherwise drown the events that matter (WeasyPrint logs every
+# step of every PDF at INFO).
+NOISY_LIBRARIES = ("kombu", "amqp", "nameko", "urllib3", "alembic", "weasyprint", "fontTools")
+
+
 def configure(service: str, level: str | None = None) -> None:
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(JsonFormatter(service))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level or os.environ.get("LOG_LEVEL", "INFO"))
-    # Library chatter that would otherwise drown the events that matter.
-    for noisy in ("kombu", "amqp", "nameko", "urllib3", "alembic"):
+    for noisy in NOISY_LIBRARIES:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
@@ -53,5 +57,5 @@ def nameko_logging_config(service: str) -> dict:
         "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json",
                                 "stream": "ext://sys.stdout"}},
         "root": {"level": os.environ.get("LOG_LEVEL", "INFO"), "handlers": ["stdout"]},
-        "loggers": {name: {"level": "WARNING"} for name in ("kombu", "amqp", "nameko")},
+        "loggers": {name: {"level": "WARNING"} for name in NOISY_LIBRARIES},
     }

@@ -33,3 +33,10 @@ def test_logs_are_json_lines(monkeypatch):
     logging_config = _load(monkeypatch)["logconfig_dict"]
     assert logging_config["formatters"]["json"]["()"] == "portal_common.logs.JsonFormatter"
     assert logging_config["loggers"]["gunicorn.error"]["handlers"] == ["stdout"]
+
+
+def test_a_pdf_is_not_logged_step_by_step(monkeypatch):
+    """WeasyPrint writes each step of each PDF at INFO: the gateway keeps only its warnings."""
+    logging_config = _load(monkeypatch)["logconfig_dict"]
+    assert logging_config["root"]["level"] == "INFO"
+    assert logging_config["loggers"]["weasyprint"] == {"level": "WARNING"}
