@@ -16,6 +16,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from portal_common.db import UTCDateTime, id_column
 from portal_common.events import OutboxMixin, ProcessedEventMixin
 from portal_common.idempotency import IdempotencyKeyMixin
+from portal_common.numbering import DocumentCounterMixin
 from portal_common.timeutil import utcnow
 
 MONEY = Numeric(18, 3)
@@ -194,14 +195,10 @@ class SalesOrderLine(LineColumns, Base):
     sales_order: Mapped[SalesOrder] = relationship(back_populates="lines")
 
 
-class DocumentCounter(Base):
+class DocumentCounter(DocumentCounterMixin, Base):
     """The last number given per organization and prefix (QT-, SO-); creates lock it."""
 
     __tablename__ = "document_counters"
-
-    organization_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    prefix: Mapped[str] = mapped_column(String(10), primary_key=True)
-    last_number: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class IdempotencyKey(IdempotencyKeyMixin, Base):

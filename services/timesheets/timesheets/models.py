@@ -15,6 +15,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from portal_common.db import UTCDateTime, id_column
 from portal_common.events import OutboxMixin, ProcessedEventMixin
+from portal_common.numbering import DocumentCounterMixin
 from portal_common.timeutil import utcnow
 
 PROJECT_STATUSES = ("active", "inactive")
@@ -174,14 +175,10 @@ class Comment(Base):
     created_at = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class DocumentCounter(Base):
+class DocumentCounter(DocumentCounterMixin, Base):
     """The last approval number given per organization and prefix (TS-)."""
 
     __tablename__ = "document_counters"
-
-    organization_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    prefix: Mapped[str] = mapped_column(String(10), primary_key=True)
-    last_number: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Outbox(OutboxMixin, Base):
