@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import selectinload
 
+from portal_common import lines as common_lines
 from portal_common.errors import load_or_refuse as load
 from portal_common.events import record_event
 from portal_common.money import quantize, to_wire
@@ -26,7 +27,6 @@ from .models import (CreditApplication, CreditNote, CreditNoteLine, Invoice, Inv
 from .numbering import assign_number
 
 ZERO = Decimal(0)
-HUNDRED = Decimal(100)
 OPEN_STATUSES = ("sent", "viewed", "partially_paid")
 # What a customer sees in the portal: everything but drafts and void invoices.
 HIDDEN_FROM_PORTAL = ("draft", "void")
@@ -99,28 +99,21 @@ def default_tax(session, organization_id: str) -> Tax | None:
 # --- documents -------------------------------------------------------------------
 
 def build_lines(session, organization_id: str, currency: str, line_model, lines: list):
-    """Lines with their rounded amount and tax; refuses taxes of another organization."""
+    """Lines with their rounded amount and tax (see :mod:`portal_common.lines`); refuses
+    taxes of another organization."""
     taxes = {}
-    built, subtotal, tax_total = [], ZERO, ZERO
-    for position, values in enumerate(lines):
-        tax = None
-        if values.get("tax_id"):
-            tax = taxes.get(values["tax_id"]) or session.get(Tax, values["tax_id"])
-            if tax is None or tax.organization_id != organization_id:
-                raise InvalidDocument("Unknown tax.",
-                                      {"lines": {position: {"tax_id": ["Unknown tax."]}}})
-            taxes[tax.id] = tax
-        gross = values["quantity"] * values["rate"]
-        amount = quantize(gross * (HUNDRED - values["discount"]) / HUNDRED, currency)
-        tax_amount = quantize(amount * tax.rate / HUNDRED, currency) if tax else ZERO
-        built.append(line_model(position=position, name=values["name"],
-                                description=values["description"],
-                                quantity=values["quantity"], rate=values["rate"],
-                                discount=values["discount"], tax_id=tax.id if tax else None,
-                                amount=amount, tax_amount=tax_amount))
-        subtotal += amount
-        tax_total += tax_amount
-    return built, subtotal, tax_total
+
+    def tax_for(position: int, values: dict):
+        if not values.get("tax_id"):
+            return None, {"tax_id": None}
+        tax = taxes.get(values["tax_id"]) or session.get(Tax, values["tax_id"])
+        if tax is None or tax.organization_id != organization_id:
+            raise InvalidDocument("Unknown tax.",
+                                  {"lines": {position: {"tax_id": ["Unknown tax."]}}})
+        taxes[tax.id] = tax
+        return tax.rate, {"tax_id": tax.id}
+
+    return common_lines.build_lines(currency, line_model, lines, tax_for)
 
 
 def _invoice_payload(invoice: Invoice) -> dict:
