@@ -4,19 +4,12 @@ Activity events (what notify turns into staff emails and feed lines) carry the c
 the contact who acted (null when staff did) and the document {type, id, number}; a quote's
 number stays the same across revisions, so its events add the ``revision``.
 """
-from marshmallow import Schema, fields
+from marshmallow import fields
 
+from portal_common.document_events import CommentEvent, activity_schema, document_schema
 
-class Document(Schema):
-    type = fields.String(required=True)  # quote | sales_order
-    id = fields.String(required=True)
-    number = fields.String(required=True)
-
-
-class _Activity(Schema):
-    customer_id = fields.String(required=True)
-    contact_id = fields.String(required=True, allow_none=True)
-    document = fields.Nested(Document, required=True)
+Document = document_schema()  # quote | sales_order (not checked)
+_Activity = activity_schema(Document)
 
 
 class _QuoteActivity(_Activity):
@@ -52,28 +45,14 @@ class SalesOrderViewed(_Activity):
     """A contact opened the sales order in the portal for the first time."""
 
 
-class CommentAdded(Schema):
+class CommentAdded(CommentEvent):
     """A customer commented on one of their quotes in the portal (billing's shape)."""
 
-    document_type = fields.String(required=True)  # quote
-    document_id = fields.String(required=True)
-    document_number = fields.String(required=True)
-    customer_id = fields.String(required=True)
-    contact_id = fields.String(required=True, allow_none=True)
-    author_name = fields.String(required=True)
-    body = fields.String(required=True)
 
-
-class StaffReplied(Schema):
+class StaffReplied(CommentEvent):
     """Staff commented, shown in the portal, and asked to email the customer's contact."""
 
-    customer_id = fields.String(required=True)
     contact_id = fields.String(required=True)
-    document_type = fields.String(required=True)
-    document_id = fields.String(required=True)
-    document_number = fields.String(required=True)
-    author_name = fields.String(required=True)
-    body = fields.String(required=True)
 
 
 SCHEMAS = {

@@ -4,19 +4,13 @@ Activity events (what notify tells staff about) carry the customer, the contact 
 (null when staff did) and the document: ``{"type": "approval", "id", "number": "TS-00001"}``
 or ``{"type": "project", "id", "number": <the project's name>}``. Hours are strings.
 """
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
+from portal_common.document_events import CommentEvent, activity_schema, document_schema
 
-class Document(Schema):
-    type = fields.String(required=True, validate=validate.OneOf(["approval", "project"]))
-    id = fields.String(required=True)
-    number = fields.String(required=True)
-
-
-class _Activity(Schema):
-    customer_id = fields.String(required=True)
-    contact_id = fields.String(required=True, allow_none=True)
-    document = fields.Nested(Document, required=True)
+DOCUMENT_TYPES = ["approval", "project"]
+Document = document_schema(DOCUMENT_TYPES)
+_Activity = activity_schema(Document)
 
 
 class _ApprovalActivity(_Activity):
@@ -51,14 +45,8 @@ class TimeEntriesBilled(_Activity):
     hours = fields.String(required=True)
 
 
-class _CommentEvent(Schema):
-    document_type = fields.String(required=True, validate=validate.OneOf(["approval", "project"]))
-    document_id = fields.String(required=True)
-    document_number = fields.String(required=True)
-    customer_id = fields.String(required=True)
-    contact_id = fields.String(required=True, allow_none=True)
-    author_name = fields.String(required=True)
-    body = fields.String(required=True)
+class _CommentEvent(CommentEvent):
+    document_type = fields.String(required=True, validate=validate.OneOf(DOCUMENT_TYPES))
 
 
 class CommentAdded(_CommentEvent):
