@@ -42,6 +42,19 @@ class QuotesService(HealthRpc, OutboxRelay):
     def _page(self, page, schema):
         return {**page, "items": schema.dump(page["items"], many=True)}
 
+    def _saved(self, schema, obj):
+        """Commit what an operation did, then ``obj`` dumped."""
+        self._commit()
+        return schema.dump(obj)
+
+    def _portal_quote(self, act, organization_id, customer_id, contact_id, quote_id, *data):
+        """A customer's step on a quote (``act``), committed; the quote as the portal shows
+        it."""
+        quote = act(self.db, organization_id, customer_id, contact_id, quote_id, *data)
+        detail = quotes.quote_detail(self.db, quote, portal=True)
+        self._commit()
+        return detail
+
     # quotes: staff
     @rpc
     def create_quote(self, organization_id, data, idempotency_key=None):
@@ -54,16 +67,12 @@ class QuotesService(HealthRpc, OutboxRelay):
     @rpc
     def update_quote(self, organization_id, quote_id, data):
         """Quote; a declined or expired quote gets a new revision (a draft again)."""
-        quote = quotes.update_quote(self.db, organization_id, quote_id, data,
-                                    self._taxes(organization_id))
-        self._commit()
-        return quote_schema.dump(quote)
+        return self._saved(quote_schema, quotes.update_quote(
+            self.db, organization_id, quote_id, data, self._taxes(organization_id)))
 
     @rpc
     def send_quote(self, organization_id, quote_id):
-        quote = quotes.send_quote(self.db, organization_id, quote_id)
-        self._commit()
-        return quote_schema.dump(quote)
+        return self._saved(quote_schema, quotes.send_quote(self.db, organization_id, quote_id))
 
     @rpc
     def list_quote_page(self, organization_id, query=None):
@@ -92,27 +101,18 @@ class QuotesService(HealthRpc, OutboxRelay):
 
     @rpc
     def mark_quote_viewed(self, organization_id, customer_id, contact_id, quote_id):
-        quote = quotes.mark_quote_viewed(self.db, organization_id, customer_id, contact_id,
-                                         quote_id)
-        detail = quotes.quote_detail(self.db, quote, portal=True)
-        self._commit()
-        return detail
+        return self._portal_quote(quotes.mark_quote_viewed, organization_id, customer_id,
+                                  contact_id, quote_id)
 
     @rpc
     def accept_quote(self, organization_id, customer_id, contact_id, quote_id, data):
-        quote = quotes.accept_quote(self.db, organization_id, customer_id, contact_id,
-                                    quote_id, data)
-        detail = quotes.quote_detail(self.db, quote, portal=True)
-        self._commit()
-        return detail
+        return self._portal_quote(quotes.accept_quote, organization_id, customer_id,
+                                  contact_id, quote_id, data)
 
     @rpc
     def decline_quote(self, organization_id, customer_id, contact_id, quote_id, data):
-        quote = quotes.decline_quote(self.db, organization_id, customer_id, contact_id,
-                                     quote_id, data)
-        detail = quotes.quote_detail(self.db, quote, portal=True)
-        self._commit()
-        return detail
+        return self._portal_quote(quotes.decline_quote, organization_id, customer_id,
+                                  contact_id, quote_id, data)
 
     @rpc
     def count_awaiting_approval(self, organization_id, customer_id):
@@ -124,10 +124,8 @@ class QuotesService(HealthRpc, OutboxRelay):
     def add_quote_comment(self, organization_id, quote_id, data, customer_id=None,
                           contact_id=None):
         """Comment; with customer_id it is the customer's (shown in the portal, announced)."""
-        comment = comments.add_quote_comment(self.db, organization_id, quote_id, data,
-                                             customer_id, contact_id)
-        self._commit()
-        return comment_schema.dump(comment)
+        return self._saved(comment_schema, comments.add_quote_comment(
+            self.db, organization_id, quote_id, data, customer_id, contact_id))
 
     @rpc
     def list_quote_comments(self, organization_id, quote_id, customer_id=None):
@@ -165,28 +163,22 @@ class QuotesService(HealthRpc, OutboxRelay):
 
     @rpc
     def confirm_sales_order(self, organization_id, sales_order_id):
-        order = sales_orders.confirm_sales_order(self.db, organization_id, sales_order_id)
-        self._commit()
-        return sales_order_schema.dump(order)
+        return self._saved(sales_order_schema, sales_orders.confirm_sales_order(
+            self.db, organization_id, sales_order_id))
 
     @rpc
     def fulfil_sales_order(self, organization_id, sales_order_id, data):
         """confirmed → fulfilled with billing's invoice {"invoice_id"} (the customer's)."""
-        order = sales_orders.fulfil_sales_order(self.db, organization_id, sales_order_id,
-                                                data, self.billing.get_invoice)
-        self._commit()
-        return sales_order_schema.dump(order)
+        return self._saved(sales_order_schema, sales_orders.fulfil_sales_order(
+            self.db, organization_id, sales_order_id, data, self.billing.get_invoice))
 
     @rpc
     def close_sales_order(self, organization_id, sales_order_id):
-        order = sales_orders.close_sales_order(self.db, organization_id, sales_order_id)
-        self._commit()
-        return sales_order_schema.dump(order)
+        return self._saved(sales_order_schema, sales_orders.close_sales_order(
+            self.db, organization_id, sales_order_id))
 
     @rpc
     def mark_sales_order_viewed(self, organization_id, customer_id, contact_id,
                                 sales_order_id):
-        order = sales_orders.mark_sales_order_viewed(self.db, organization_id, customer_id,
-                                                     contact_id, sales_order_id)
-        self._commit()
-        return sales_order_schema.dump(order)
+        return self._saved(sales_order_schema, sales_orders.mark_sales_order_viewed(
+            self.db, organization_id, customer_id, contact_id, sales_order_id))
