@@ -6,7 +6,7 @@ the form, its checks and the two calls are the same for all of them.
 import base64
 from typing import Callable
 
-from flask import g
+from flask import flash, g, redirect, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, TextAreaField
@@ -16,6 +16,7 @@ from portal_common.errors import ValidationFailed
 from ..i18n import current_language
 from ..rpc_access import get_rpc
 from . import messages
+from .customer import author_name, who
 
 MESSAGE_MAX = 2000
 
@@ -27,15 +28,6 @@ class ForwardForm(FlaskForm):
                                                           "autocomplete": "name"})
     message = TextAreaField(_l("Message (optional)"), render_kw={"maxlength": MESSAGE_MAX,
                                                                  "rows": 5})
-
-
-def _who() -> tuple[str, str]:
-    return g.portal["organization_id"], g.portal["customer_id"]
-
-
-def _author_name() -> str:
-    contact = g.portal["contact"]
-    return (contact.get("name") or contact.get("email") or "")[:200]
 
 
 def _show_problems(form, details: dict) -> bool:
@@ -71,11 +63,30 @@ def submit(form: ForwardForm, document_type: str, document_number: str,
     return email, None
 
 
+def page(template: str, document_type: str, document_number: str,
+         make_pdf: Callable[[dict], bytes], back_url: str, missing_email: str, not_sent: str,
+         **context):
+    """A document's forward page: the form (GET), or sending it (POST) and back to the
+    document at ``back_url`` with ("forwarded", email) flashed in the ``document_type``
+    category; a refusal is the form again, 400. ``context`` names the document for the
+    template."""
+    form = ForwardForm()
+    problem, status = None, 200
+    if request.method == "POST":
+        status = 400
+        email, problem = submit(form, document_type, document_number, make_pdf,
+                                missing_email=missing_email, not_sent=not_sent)
+        if email:
+            flash(("forwarded", email), document_type)
+            return redirect(back_url)
+    return render_template(template, form=form, problem=problem, **context), status
+
+
 def send(document_type: str, document_number: str, make_pdf: Callable[[dict], bytes],
          email: str, name: str, note: str) -> None:
     """identity keeps the person as a contact (no portal access), notify mails the PDF."""
     rpc = get_rpc()
-    organization_id, customer_id = _who()
+    organization_id, customer_id = who()
     rpc.identity.add_forwarded_contact(organization_id, customer_id,
                                        {"email": email, "name": name})
     profile = rpc.identity.get_portal_profile(organization_id, customer_id)
@@ -83,7 +94,7 @@ def send(document_type: str, document_number: str, make_pdf: Callable[[dict], by
     rpc.notify.send_document_email(organization_id, {
         "to_email": email, "to_name": name, "language": current_language(),
         "document_type": document_type, "document_number": document_number,
-        "sender_name": _author_name(), "customer_name": profile["customer"]["display_name"],
+        "sender_name": author_name(), "customer_name": profile["customer"]["display_name"],
         "organization_name": profile["organization"]["name"], "message": note,
         # An answer goes to the contact who forwarded it, not to a no-reply address.
         "reply_to": g.portal["contact"].get("email") or None,

@@ -9,24 +9,21 @@ draft or void invoice never reaches a page even from an older billing.
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_decimal
-from flask import abort, flash, g, get_flashed_messages, redirect, render_template, request, \
-    url_for
+from flask import abort, flash, g, get_flashed_messages, redirect, render_template, url_for
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
-from flask_wtf import FlaskForm
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
-from wtforms import TextAreaField
 
 from portal_common.errors import ValidationFailed
 
 from ..pdf import pdf_response, render_pdf
 from ..rpc_access import get_rpc
 from . import bp, forwarding
-from .forwarding import ForwardForm
+from .comments import CommentForm
+from .customer import author_name, profile, who
+from .lists import PageQuery, choice, chosen_by, kept, service_page
 from .pay import gateway_settings, payable_online
 from .session import login_required
 
 HIDDEN_STATUSES = ("draft", "void")
-PER_PAGE = 20
 
 KINDS = {"all": _l("All types"), "invoice": _l("Invoices"), "retainer": _l("Retainer invoices")}
 STATUS_FILTERS = {"all": _l("Any status"), "unpaid": _l("Unpaid"),
@@ -56,30 +53,15 @@ INVOICE_NOTICES = {
 }
 
 
-class InvoiceListQuery(Schema):
-    """The list page's query string; anything else in it (such as ``lang``) is ignored."""
-
-    class Meta:
-        unknown = EXCLUDE
-
-    kind = fields.String(load_default="all", validate=validate.OneOf(list(KINDS)))
-    status = fields.String(load_default="all", validate=validate.OneOf(list(STATUS_FILTERS)))
-    sort = fields.String(load_default="date", validate=validate.OneOf(list(SORTS)))
-    order = fields.String(load_default="desc", validate=validate.OneOf(list(ORDERS)))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100))
+class InvoiceListQuery(PageQuery):
+    kind = choice(KINDS, "all")
+    status = choice(STATUS_FILTERS, "all")
+    sort = choice(SORTS, "date")
+    order = choice(ORDERS, "desc")
 
 
 LIST_DEFAULTS = {"kind": "all", "status": "all", "sort": "date", "order": "desc",
                  "per_page": None}
-
-
-class CommentForm(FlaskForm):
-    body = TextAreaField(_l("Add a comment"), render_kw={"maxlength": 4000, "rows": 4})
-
-
-def _who() -> tuple[str, str]:
-    return g.portal["organization_id"], g.portal["customer_id"]
 
 
 def _visible(invoice: dict) -> dict:
@@ -90,13 +72,9 @@ def _visible(invoice: dict) -> dict:
 
 def _invoice(invoice_id: str) -> dict:
     """The customer's invoice with lines, taxes, payments, credits and visible comments."""
-    organization_id, customer_id = _who()
+    organization_id, customer_id = who()
     return _visible(get_rpc().billing.get_invoice(organization_id, invoice_id,
                                                   customer_id=customer_id))
-
-
-def _profile() -> dict:
-    return get_rpc().identity.get_portal_profile(*_who())
 
 
 def number(value) -> str:
@@ -116,31 +94,17 @@ def _labels() -> dict:
             "number": number}
 
 
-def _author_name() -> str:
-    contact = g.portal["contact"]
-    return (contact.get("name") or contact.get("email") or "")[:200]
-
-
 # --- the list --------------------------------------------------------------------------
 
 @bp.get("/invoices")
 @login_required
 def invoices():
-    try:
-        chosen = InvoiceListQuery().load(request.args.to_dict())
-    except ValidationError:
-        abort(400)
+    chosen = chosen_by(InvoiceListQuery())
     query = {"sort": BILLING_SORT[chosen["sort"]], "order": chosen["order"],
-             "page": chosen["page"], "per_page": chosen["per_page"] or PER_PAGE}
-    if chosen["kind"] != "all":
-        query["kind"] = chosen["kind"]
-    if chosen["status"] != "all":
-        query["status"] = chosen["status"]
-    page = get_rpc().billing.portal_invoice_page(*_who(), query)
-    # What the pagination links keep: the choices that are not the defaults.
-    kept = {name: value for name, value in chosen.items()
-            if name != "page" and value != LIST_DEFAULTS.get(name)}
-    return render_template("portal/invoices.html", page=page, chosen=chosen, kept=kept,
+             **service_page(chosen, "kind", "status")}
+    page = get_rpc().billing.portal_invoice_page(*who(), query)
+    return render_template("portal/invoices.html", page=page, chosen=chosen,
+                           kept=kept(chosen, LIST_DEFAULTS),
                            kinds=KINDS, statuses=STATUS_FILTERS, sorts=SORTS, orders=ORDERS,
                            filtered=chosen["kind"] != "all" or chosen["status"] != "all",
                            **_labels())
@@ -156,7 +120,7 @@ def _render_invoice(invoice: dict, comment_form=None, status: int = 200):
     # has set it up (the settings are asked for only when the first two hold).
     can_pay = payable_online(invoice, {}) and payable_online(invoice, gateway_settings())
     return render_template("portal/invoice.html", invoice=invoice, can_pay=can_pay,
-                           customer=_profile()["customer"], organization=g.organization,
+                           customer=profile()["customer"], organization=g.organization,
                            comment_form=comment_form or CommentForm(formdata=None),
                            invoice_notices=notices, **_labels()), status
 
@@ -165,7 +129,7 @@ def _render_invoice(invoice: dict, comment_form=None, status: int = 200):
 @login_required
 def invoice(invoice_id):
     """The invoice as the customer sees it; billing records the first view."""
-    viewed = _visible(get_rpc().billing.mark_invoice_viewed(*_who(), invoice_id))
+    viewed = _visible(get_rpc().billing.mark_invoice_viewed(*who(), invoice_id))
     return _render_invoice(viewed)
 
 
@@ -175,7 +139,7 @@ def invoice_print(invoice_id):
     """The same document without the menu, laid out for paper."""
     shown = _invoice(invoice_id)
     return render_template("portal/invoice_print.html", invoice=shown,
-                           customer=_profile()["customer"], organization=g.organization,
+                           customer=profile()["customer"], organization=g.organization,
                            **_labels())
 
 
@@ -188,7 +152,7 @@ def invoice_pdf_bytes(shown: dict, profile: dict) -> bytes:
 @login_required
 def invoice_pdf(invoice_id):
     shown = _invoice(invoice_id)
-    return pdf_response(invoice_pdf_bytes(shown, _profile()), f"{shown['number']}.pdf")
+    return pdf_response(invoice_pdf_bytes(shown, profile()), f"{shown['number']}.pdf")
 
 
 @bp.post("/invoices/<invoice_id>/comments")
@@ -206,7 +170,7 @@ def invoice_comment(invoice_id):
     try:
         get_rpc().billing.add_invoice_comment(
             g.portal["organization_id"], invoice_id,
-            {"body": body, "author_name": _author_name()}, customer_id=g.portal["customer_id"])
+            {"body": body, "author_name": author_name()}, customer_id=g.portal["customer_id"])
     except ValidationFailed:
         form.body.errors = [_("Your comment could not be added. Check it and try again.")]
         return _render_invoice(shown, form, 400)
@@ -221,16 +185,10 @@ def invoice_comment(invoice_id):
 def invoice_forward(invoice_id):
     """Send the invoice's PDF to someone; they become one of the customer's contacts."""
     shown = _invoice(invoice_id)
-    form = ForwardForm()
-    problem, status = None, 200
-    if request.method == "POST":
-        status = 400
-        email, problem = forwarding.submit(
-            form, "invoice", shown["number"], lambda profile: invoice_pdf_bytes(shown, profile),
-            missing_email=_("Enter the email address to send the invoice to."),
-            not_sent=_("The invoice could not be sent. Check the details and try again."))
-        if email:
-            flash(("forwarded", email), "invoice")
-            return redirect(url_for(".invoice", invoice_id=invoice_id))
-    return render_template("portal/invoice_forward.html", invoice=shown, form=form,
-                           problem=problem), status
+    return forwarding.page(
+        "portal/invoice_forward.html", "invoice", shown["number"],
+        lambda profile: invoice_pdf_bytes(shown, profile),
+        url_for(".invoice", invoice_id=invoice_id),
+        missing_email=_("Enter the email address to send the invoice to."),
+        not_sent=_("The invoice could not be sent. Check the details and try again."),
+        invoice=shown)

@@ -10,24 +10,18 @@ billed + unbilled adds up on the page as it does in the service.
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_decimal
-from flask import flash, g, get_flashed_messages, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l
-from flask_wtf import FlaskForm
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
-from werkzeug.exceptions import abort
-from wtforms import TextAreaField
-
-from portal_common.errors import ValidationFailed
-from portal_common.text import has_markup
+from flask import flash, g, get_flashed_messages, redirect, render_template, url_for
+from flask_babel import get_locale, lazy_gettext as _l
 
 from ..rpc_access import get_rpc
 from . import bp
+from .comments import CommentForm, post_comment
+from .customer import author_name, who
+from .lists import PageQuery, chosen_by, kept, service_page
 from .sections import require_section
 from .session import login_required
 
 SECTION = "projects"
-PER_PAGE = 20
-COMMENT_MAX = 4000
 
 BILLING_METHODS = {"fixed_cost": _l("Fixed cost for the project"),
                    "project_hours": _l("Based on project hours"),
@@ -37,18 +31,6 @@ BILLING_STATUSES = {"billed": _l("Billed"), "unbilled": _l("Unbilled")}
 
 # Flashed across the redirect back to the project (category "project").
 PROJECT_NOTICES = {"comment_added": _l("Your comment has been added.")}
-
-
-class PageQuery(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100))
-
-
-class CommentForm(FlaskForm):
-    body = TextAreaField(_l("Add a comment"), render_kw={"maxlength": COMMENT_MAX, "rows": 4})
 
 
 def hours(value) -> str:
@@ -62,37 +44,9 @@ def hours(value) -> str:
     return format_decimal(amount, format="#,##0.00", locale=get_locale() or "es")
 
 
-def who() -> tuple[str, str]:
-    return g.portal["organization_id"], g.portal["customer_id"]
-
-
-def author_name() -> str:
-    contact = g.portal["contact"]
-    return (contact.get("name") or contact.get("email") or "")[:200]
-
-
-def comment_problem(body: str) -> str | None:
-    """Why a customer's comment cannot be sent, or None."""
-    if not body:
-        return _("Write your comment before sending it.")
-    if len(body) > COMMENT_MAX:
-        return _("Use at most %(max)d characters.", max=COMMENT_MAX)
-    if has_markup(body):
-        return _("Comments are plain text: remove the < > markup.")
-    return None
-
-
 def labels() -> dict:
     return {"billing_methods": BILLING_METHODS, "billing_statuses": BILLING_STATUSES,
             "hours": hours}
-
-
-def page_query() -> dict:
-    try:
-        chosen = PageQuery().load(request.args.to_dict())
-    except ValidationError:
-        abort(400)
-    return chosen
 
 
 # --- the list ----------------------------------------------------------------------------
@@ -101,11 +55,10 @@ def page_query() -> dict:
 @login_required
 def projects():
     require_section(SECTION)
-    chosen = page_query()
-    page = get_rpc().timesheets.portal_project_page(
-        *who(), {"page": chosen["page"], "per_page": chosen["per_page"] or PER_PAGE})
-    kept = {"per_page": chosen["per_page"]} if chosen["per_page"] else {}
-    return render_template("portal/projects.html", page=page, kept=kept, **labels())
+    chosen = chosen_by(PageQuery())
+    page = get_rpc().timesheets.portal_project_page(*who(), service_page(chosen))
+    return render_template("portal/projects.html", page=page,
+                           kept=kept(chosen, {"per_page": None}), **labels())
 
 
 # --- one project -------------------------------------------------------------------------
@@ -153,18 +106,10 @@ def project_comment(project_id):
     require_section(SECTION)
     shown = _project(project_id)  # someone else's project is a 404 before anything else
     form = CommentForm()
-    body = (form.body.data or "").strip()
-    problem = comment_problem(body)
-    if problem is None:
-        try:
-            get_rpc().timesheets.add_comment(
-                g.portal["organization_id"], "project", project_id,
-                {"body": body, "author_name": author_name()},
-                customer_id=g.portal["customer_id"], contact_id=g.portal["contact_id"])
-        except ValidationFailed:
-            problem = _("Your comment could not be added. Check it and try again.")
-    if problem is not None:
-        form.body.errors = [problem]
+    if not post_comment(form, lambda body: get_rpc().timesheets.add_comment(
+            g.portal["organization_id"], "project", project_id,
+            {"body": body, "author_name": author_name()},
+            customer_id=g.portal["customer_id"], contact_id=g.portal["contact_id"])):
         return _render_project(shown, form, 400)
     flash(("comment_added", ""), "project")
     return redirect(url_for(".project", project_id=project_id, _anchor="comments"))

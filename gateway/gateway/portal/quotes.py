@@ -10,11 +10,9 @@ what happened, never an error page.
 """
 from decimal import Decimal, InvalidOperation
 
-from flask import abort, flash, g, get_flashed_messages, redirect, render_template, request, \
-    url_for
+from flask import abort, flash, g, get_flashed_messages, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l, lazy_pgettext
 from flask_wtf import FlaskForm
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from wtforms import StringField, TextAreaField
 
 from portal_common.errors import ValidationFailed
@@ -25,12 +23,12 @@ from ..formatting import day, moment
 from ..pdf import pdf_response, render_pdf
 from ..rpc_access import get_rpc
 from . import bp, forwarding
-from .forwarding import ForwardForm
+from .comments import CommentForm, post_comment
+from .customer import author_name, profile, who
 from .invoices import number
+from .lists import PageQuery, choice, chosen_by, kept, service_page
 from .session import login_required
 
-PER_PAGE = 20
-COMMENT_MAX = 4000
 SIGNATURE_MAX = 200
 REASON_MAX = 2000
 AWAITING = ("sent", "viewed")
@@ -65,21 +63,10 @@ QUOTE_NOTICES = {
 }
 
 
-class QuoteListQuery(Schema):
-    """The list page's query string; anything else in it (such as ``lang``) is ignored."""
-
-    class Meta:
-        unknown = EXCLUDE
-
-    status = fields.String(load_default="all", validate=validate.OneOf(list(STATUS_FILTERS)))
-    sort = fields.String(load_default="date", validate=validate.OneOf(list(SORTS)))
-    order = fields.String(load_default="desc", validate=validate.OneOf(list(ORDERS)))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100))
-
-
-class CommentForm(FlaskForm):
-    body = TextAreaField(_l("Add a comment"), render_kw={"maxlength": COMMENT_MAX, "rows": 4})
+class QuoteListQuery(PageQuery):
+    status = choice(STATUS_FILTERS, "all")
+    sort = choice(SORTS, "date")
+    order = choice(ORDERS, "desc")
 
 
 class AcceptForm(FlaskForm):
@@ -92,15 +79,6 @@ class DeclineForm(FlaskForm):
                            render_kw={"maxlength": REASON_MAX, "rows": 3})
 
 
-def _who() -> tuple[str, str]:
-    return g.portal["organization_id"], g.portal["customer_id"]
-
-
-def _author_name() -> str:
-    contact = g.portal["contact"]
-    return (contact.get("name") or contact.get("email") or "")[:200]
-
-
 def _visible(quote: dict) -> dict:
     if quote.get("status") == "draft":  # the service never shows one; doubly sure
         abort(404)
@@ -109,13 +87,9 @@ def _visible(quote: dict) -> dict:
 
 def _quote(quote_id: str) -> dict:
     """The customer's quote with lines, revisions and the comments shown in the portal."""
-    organization_id, customer_id = _who()
+    organization_id, customer_id = who()
     return _visible(get_rpc().quotes.get_quote(organization_id, quote_id,
                                                customer_id=customer_id))
-
-
-def _profile() -> dict:
-    return get_rpc().identity.get_portal_profile(*_who())
 
 
 def tax_summary(document: dict) -> list[dict]:
@@ -179,19 +153,13 @@ def refusal_text(exc: QuoteStateConflict) -> str:
 @bp.get("/quotes")
 @login_required
 def quotes():
-    try:
-        chosen = QuoteListQuery().load(request.args.to_dict())
-    except ValidationError:
-        abort(400)
+    chosen = chosen_by(QuoteListQuery())
     sort = SERVICE_SORT[chosen["sort"]]
     query = {"sort": sort if chosen["order"] == "asc" else f"-{sort}",
-             "page": chosen["page"], "per_page": chosen["per_page"] or PER_PAGE}
-    if chosen["status"] != "all":
-        query["status"] = chosen["status"]
-    page = get_rpc().quotes.portal_quote_page(*_who(), query)
-    kept = {name: value for name, value in chosen.items()
-            if name != "page" and value != LIST_DEFAULTS.get(name)}
-    return render_template("portal/quotes.html", page=page, chosen=chosen, kept=kept,
+             **service_page(chosen, "status")}
+    page = get_rpc().quotes.portal_quote_page(*who(), query)
+    return render_template("portal/quotes.html", page=page, chosen=chosen,
+                           kept=kept(chosen, LIST_DEFAULTS),
                            statuses=STATUS_FILTERS, sorts=SORTS, orders=ORDERS,
                            filtered=chosen["status"] != "all", **_labels())
 
@@ -204,7 +172,7 @@ def _render_quote(quote: dict, status: int = 200, comment_form=None, accept_form
                for key, extra in get_flashed_messages(category_filter=["quote"])
                if key in QUOTE_NOTICES]
     return render_template(
-        "portal/quote.html", quote=quote, customer=_profile()["customer"],
+        "portal/quote.html", quote=quote, customer=profile()["customer"],
         organization=g.organization, can_decide=quote.get("status") in AWAITING,
         decision=decision_text(quote), refusal=refusal, quote_notices=notices,
         comment_form=comment_form or CommentForm(formdata=None),
@@ -216,7 +184,7 @@ def _render_quote(quote: dict, status: int = 200, comment_form=None, accept_form
 @login_required
 def quote(quote_id):
     """The quote as the customer sees it; the quotes service records the first view."""
-    organization_id, customer_id = _who()
+    organization_id, customer_id = who()
     viewed = get_rpc().quotes.mark_quote_viewed(organization_id, customer_id,
                                                 g.portal["contact_id"], quote_id)
     return _render_quote(_visible(viewed))
@@ -224,11 +192,11 @@ def quote(quote_id):
 
 def _decide(quote_id: str, form, field, method: str, data: dict, done: str):
     """Accept or decline; a refusal is the quote again with its reason (409)."""
-    organization_id, customer_id = _who()
+    organization_id, customer_id = who()
     try:
         getattr(get_rpc().quotes, method)(organization_id, customer_id,
                                           g.portal["contact_id"], quote_id,
-                                          {"contact_name": _author_name(), **data})
+                                          {"contact_name": author_name(), **data})
     except QuoteStateConflict as exc:
         return _render_quote(_quote(quote_id), 409, refusal=refusal_text(exc))
     except ValidationFailed:
@@ -275,24 +243,9 @@ def quote_decline(quote_id):
 def quote_comment(quote_id):
     shown = _quote(quote_id)
     form = CommentForm()
-    body = (form.body.data or "").strip()
-    problem = None
-    if not body:
-        problem = _("Write your comment before sending it.")
-    elif len(body) > COMMENT_MAX:
-        problem = _("Use at most %(max)d characters.", max=COMMENT_MAX)
-    elif has_markup(body):
-        problem = _("Comments are plain text: remove the < > markup.")
-    if problem is None:
-        try:
-            get_rpc().quotes.add_quote_comment(
-                g.portal["organization_id"], quote_id,
-                {"body": body, "author_name": _author_name()},
-                customer_id=g.portal["customer_id"], contact_id=g.portal["contact_id"])
-        except ValidationFailed:
-            problem = _("Your comment could not be added. Check it and try again.")
-    if problem is not None:
-        form.body.errors = [problem]
+    if not post_comment(form, lambda body: get_rpc().quotes.add_quote_comment(
+            g.portal["organization_id"], quote_id, {"body": body, "author_name": author_name()},
+            customer_id=g.portal["customer_id"], contact_id=g.portal["contact_id"])):
         return _render_quote(shown, 400, comment_form=form)
     flash(("comment_added", ""), "quote")
     return redirect(url_for(".quote", quote_id=quote_id, _anchor="comments"))
@@ -306,7 +259,7 @@ def quote_print(quote_id):
     """The same document without the menu, laid out for paper."""
     shown = _quote(quote_id)
     return render_template("portal/quote_print.html", quote=shown,
-                           customer=_profile()["customer"], organization=g.organization,
+                           customer=profile()["customer"], organization=g.organization,
                            decision=decision_text(shown), printing=True, **_labels())
 
 
@@ -320,7 +273,7 @@ def quote_pdf_bytes(shown: dict, profile: dict) -> bytes:
 @login_required
 def quote_pdf(quote_id):
     shown = _quote(quote_id)
-    return pdf_response(quote_pdf_bytes(shown, _profile()), f"{shown['number']}.pdf")
+    return pdf_response(quote_pdf_bytes(shown, profile()), f"{shown['number']}.pdf")
 
 
 @bp.route("/quotes/<quote_id>/forward", methods=["GET", "POST"])
@@ -328,16 +281,9 @@ def quote_pdf(quote_id):
 def quote_forward(quote_id):
     """Send the quote's PDF to someone; they become one of the customer's contacts."""
     shown = _quote(quote_id)
-    form = ForwardForm()
-    problem, status = None, 200
-    if request.method == "POST":
-        status = 400
-        email, problem = forwarding.submit(
-            form, "quote", shown["number"], lambda profile: quote_pdf_bytes(shown, profile),
-            missing_email=_("Enter the email address to send the quote to."),
-            not_sent=_("The quote could not be sent. Check the details and try again."))
-        if email:
-            flash(("forwarded", email), "quote")
-            return redirect(url_for(".quote", quote_id=quote_id))
-    return render_template("portal/quote_forward.html", quote=shown, form=form,
-                           problem=problem), status
+    return forwarding.page(
+        "portal/quote_forward.html", "quote", shown["number"],
+        lambda profile: quote_pdf_bytes(shown, profile), url_for(".quote", quote_id=quote_id),
+        missing_email=_("Enter the email address to send the quote to."),
+        not_sent=_("The quote could not be sent. Check the details and try again."),
+        quote=shown)

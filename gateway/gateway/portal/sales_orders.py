@@ -8,24 +8,22 @@ customer's or organization's number is its SalesOrderNotFound, the portal's 404.
 """
 import re
 
-from flask import abort, flash, g, get_flashed_messages, redirect, render_template, request, \
-    url_for
+from flask import abort, g, get_flashed_messages, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l, lazy_pgettext
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from billing.exceptions import InvoiceNotFound
 
 from ..pdf import pdf_response, render_pdf
 from ..rpc_access import get_rpc
 from . import bp, forwarding
-from .forwarding import ForwardForm
+from .customer import profile, who
 from .invoices import STATUS_LABELS as INVOICE_STATUS_LABELS, number
+from .lists import PageQuery, choice, chosen_by, kept, service_page
 from .quotes import tax_summary
 from .sections import require_section
 from .session import login_required
 
 SECTION = "sales_orders"
-PER_PAGE = 20
 NUMBER = re.compile(r"[^\x00-\x1f\x7f]{1,40}")  # ≤ 40, no control characters
 
 STATUS_LABELS = {"open": lazy_pgettext("sales order", "Open"),
@@ -45,19 +43,10 @@ SALES_ORDER_NOTICES = {
 }
 
 
-class SalesOrderListQuery(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    status = fields.String(load_default="all", validate=validate.OneOf(list(STATUS_FILTERS)))
-    sort = fields.String(load_default="date", validate=validate.OneOf(list(SORTS)))
-    order = fields.String(load_default="desc", validate=validate.OneOf(list(ORDERS)))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100))
-
-
-def _who() -> tuple[str, str]:
-    return g.portal["organization_id"], g.portal["customer_id"]
+class SalesOrderListQuery(PageQuery):
+    status = choice(STATUS_FILTERS, "all")
+    sort = choice(SORTS, "date")
+    order = choice(ORDERS, "desc")
 
 
 def _labels() -> dict:
@@ -65,23 +54,19 @@ def _labels() -> dict:
             "number": number, "tax_summary": tax_summary}
 
 
-def _profile() -> dict:
-    return get_rpc().identity.get_portal_profile(*_who())
-
-
 def _sales_order(order_number: str) -> dict:
     """The customer's sales order by its number (the section must be on)."""
     require_section(SECTION)
     if not NUMBER.fullmatch(order_number or ""):  # no lookup for what cannot be a number
         abort(404)
-    return get_rpc().quotes.get_sales_order_by_number(*_who(), order_number)
+    return get_rpc().quotes.get_sales_order_by_number(*who(), order_number)
 
 
 def _raised_invoice(order: dict) -> dict | None:
     """The invoice raised from a fulfilled order, as this customer may see it."""
     if not order.get("invoice_id"):
         return None
-    organization_id, customer_id = _who()
+    organization_id, customer_id = who()
     try:
         invoice = get_rpc().billing.get_invoice(organization_id, order["invoice_id"],
                                                 customer_id=customer_id)
@@ -98,19 +83,13 @@ def _raised_invoice(order: dict) -> dict | None:
 @login_required
 def sales_orders():
     require_section(SECTION)
-    try:
-        chosen = SalesOrderListQuery().load(request.args.to_dict())
-    except ValidationError:
-        abort(400)
+    chosen = chosen_by(SalesOrderListQuery())
     sort = SERVICE_SORT[chosen["sort"]]
     query = {"sort": sort if chosen["order"] == "asc" else f"-{sort}",
-             "page": chosen["page"], "per_page": chosen["per_page"] or PER_PAGE}
-    if chosen["status"] != "all":
-        query["status"] = chosen["status"]
-    page = get_rpc().quotes.portal_sales_order_page(*_who(), query)
-    kept = {name: value for name, value in chosen.items()
-            if name != "page" and value != LIST_DEFAULTS.get(name)}
-    return render_template("portal/sales_orders.html", page=page, chosen=chosen, kept=kept,
+             **service_page(chosen, "status")}
+    page = get_rpc().quotes.portal_sales_order_page(*who(), query)
+    return render_template("portal/sales_orders.html", page=page, chosen=chosen,
+                           kept=kept(chosen, LIST_DEFAULTS),
                            statuses=STATUS_FILTERS, sorts=SORTS, orders=ORDERS,
                            filtered=chosen["status"] != "all", **_labels())
 
@@ -122,14 +101,14 @@ def sales_orders():
 def sales_order(order_number):
     """The order as the customer sees it; the quotes service records the first view."""
     shown = _sales_order(order_number)
-    organization_id, customer_id = _who()
+    organization_id, customer_id = who()
     viewed = get_rpc().quotes.mark_sales_order_viewed(organization_id, customer_id,
                                                       g.portal["contact_id"], shown["id"])
     notices = [str(SALES_ORDER_NOTICES[key]) % {"email": extra}
                for key, extra in get_flashed_messages(category_filter=["sales_order"])
                if key in SALES_ORDER_NOTICES]
     return render_template("portal/sales_order.html", order=viewed,
-                           invoice=_raised_invoice(viewed), customer=_profile()["customer"],
+                           invoice=_raised_invoice(viewed), customer=profile()["customer"],
                            organization=g.organization, order_notices=notices, **_labels())
 
 
@@ -138,7 +117,7 @@ def sales_order(order_number):
 def sales_order_print(order_number):
     shown = _sales_order(order_number)
     return render_template("portal/sales_order_print.html", order=shown,
-                           invoice=_raised_invoice(shown), customer=_profile()["customer"],
+                           invoice=_raised_invoice(shown), customer=profile()["customer"],
                            organization=g.organization, **_labels())
 
 
@@ -152,7 +131,7 @@ def sales_order_pdf_bytes(shown: dict, profile: dict) -> bytes:
 @login_required
 def sales_order_pdf(order_number):
     shown = _sales_order(order_number)
-    return pdf_response(sales_order_pdf_bytes(shown, _profile()), f"{shown['number']}.pdf")
+    return pdf_response(sales_order_pdf_bytes(shown, profile()), f"{shown['number']}.pdf")
 
 
 @bp.route("/sales-orders/<order_number>/forward", methods=["GET", "POST"])
@@ -160,17 +139,10 @@ def sales_order_pdf(order_number):
 def sales_order_forward(order_number):
     """Send the order's PDF to someone; they become one of the customer's contacts."""
     shown = _sales_order(order_number)
-    form = ForwardForm()
-    problem, status = None, 200
-    if request.method == "POST":
-        status = 400
-        email, problem = forwarding.submit(
-            form, "sales_order", shown["number"],
-            lambda profile: sales_order_pdf_bytes(shown, profile),
-            missing_email=_("Enter the email address to send the sales order to."),
-            not_sent=_("The sales order could not be sent. Check the details and try again."))
-        if email:
-            flash(("forwarded", email), "sales_order")
-            return redirect(url_for(".sales_order", order_number=shown["number"]))
-    return render_template("portal/sales_order_forward.html", order=shown, form=form,
-                           problem=problem), status
+    return forwarding.page(
+        "portal/sales_order_forward.html", "sales_order", shown["number"],
+        lambda profile: sales_order_pdf_bytes(shown, profile),
+        url_for(".sales_order", order_number=shown["number"]),
+        missing_email=_("Enter the email address to send the sales order to."),
+        not_sent=_("The sales order could not be sent. Check the details and try again."),
+        order=shown)

@@ -8,11 +8,9 @@ for anything else) and locks the approval's row while deciding, so of two decisi
 wins; the other, like deciding twice, is the approval's page again with status 409 and a
 sentence saying who decided and when, never an error page.
 """
-from flask import flash, g, get_flashed_messages, redirect, render_template, request, url_for
+from flask import flash, g, get_flashed_messages, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
-from werkzeug.exceptions import abort
 from wtforms import TextAreaField
 
 from portal_common.errors import ValidationFailed
@@ -22,12 +20,14 @@ from timesheets.exceptions import ApprovalAlreadyDecided
 from ..formatting import moment
 from ..rpc_access import get_rpc
 from . import bp
-from .projects import CommentForm, author_name, comment_problem, labels, who
+from .comments import CommentForm, post_comment
+from .customer import author_name, who
+from .lists import PageQuery, choice, chosen_by, kept, service_page
+from .projects import labels
 from .sections import require_section
 from .session import login_required
 
 SECTION = "projects"
-PER_PAGE = 20
 REASON_MAX = 2000
 
 STATUS_FILTERS = {"all": _l("Any status"), "pending": _l("Pending approval"),
@@ -44,13 +44,11 @@ TIMESHEET_NOTICES = {
 }
 
 
-class TimesheetListQuery(Schema):
-    class Meta:
-        unknown = EXCLUDE
+LIST_DEFAULTS = {"status": "all", "per_page": None}
 
-    status = fields.String(load_default="all", validate=validate.OneOf(list(STATUS_FILTERS)))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100))
+
+class TimesheetListQuery(PageQuery):
+    status = choice(STATUS_FILTERS, "all")
 
 
 class ApproveForm(FlaskForm):
@@ -94,17 +92,10 @@ def refusal_text(details: dict) -> str:
 @login_required
 def timesheets():
     require_section(SECTION)
-    try:
-        chosen = TimesheetListQuery().load(request.args.to_dict())
-    except ValidationError:
-        abort(400)
-    query = {"page": chosen["page"], "per_page": chosen["per_page"] or PER_PAGE}
-    if chosen["status"] != "all":
-        query["status"] = chosen["status"]
-    page = get_rpc().timesheets.portal_approval_page(*who(), query)
-    kept = {name: value for name, value in chosen.items()
-            if name != "page" and value not in (None, "all")}
-    return render_template("portal/timesheets.html", page=page, chosen=chosen, kept=kept,
+    chosen = chosen_by(TimesheetListQuery())
+    page = get_rpc().timesheets.portal_approval_page(*who(), service_page(chosen, "status"))
+    return render_template("portal/timesheets.html", page=page, chosen=chosen,
+                           kept=kept(chosen, LIST_DEFAULTS),
                            statuses=STATUS_FILTERS, filtered=chosen["status"] != "all",
                            **_labels())
 
@@ -203,18 +194,10 @@ def timesheet_comment(approval_id):
     require_section(SECTION)
     shown = _approval(approval_id)
     form = CommentForm()
-    body = (form.body.data or "").strip()
-    problem = comment_problem(body)
-    if problem is None:
-        try:
-            get_rpc().timesheets.add_comment(
-                g.portal["organization_id"], "approval", approval_id,
-                {"body": body, "author_name": author_name()},
-                customer_id=g.portal["customer_id"], contact_id=g.portal["contact_id"])
-        except ValidationFailed:
-            problem = _("Your comment could not be added. Check it and try again.")
-    if problem is not None:
-        form.body.errors = [problem]
+    if not post_comment(form, lambda body: get_rpc().timesheets.add_comment(
+            g.portal["organization_id"], "approval", approval_id,
+            {"body": body, "author_name": author_name()},
+            customer_id=g.portal["customer_id"], contact_id=g.portal["contact_id"])):
         return _render_timesheet(shown, 400, comment_form=form)
     flash(("comment_added", ""), "timesheet")
     return redirect(url_for(".timesheet", approval_id=approval_id, _anchor="comments"))
