@@ -8,13 +8,7 @@ from quotes.schemas import (CommentInputSchema, CommentSchema, LineInputSchema,
                             QuoteCreateSchema, QuoteSchema, QuoteUpdateSchema,
                             SalesOrderCreateSchema, SalesOrderSchema)
 
-from .schemas import PageSchema, _money, _optional_currency
-
-
-def _line_items():
-    """quotes's ``lines``, named ``line_items`` in the API."""
-    return fields.List(fields.Nested(LineInputSchema), required=True,
-                       validate=validate.Length(min=1), data_key="line_items")
+from .schemas import _line_items, _money, _optional_currency, list_of, page_of
 
 
 # --- bodies --------------------------------------------------------------------------------
@@ -24,7 +18,7 @@ class QuoteBodySchema(QuoteCreateSchema):
     customer's unless given, the number the next QT-… unless given."""
 
     currency = _optional_currency()
-    lines = _line_items()
+    lines = _line_items(LineInputSchema)
 
 
 class QuoteUpdateBodySchema(QuoteUpdateSchema):
@@ -34,12 +28,12 @@ class QuoteUpdateBodySchema(QuoteUpdateSchema):
         exclude = ("customer_id",)
 
     currency = _optional_currency()
-    lines = _line_items()
+    lines = _line_items(LineInputSchema)
 
 
 class SalesOrderBodySchema(SalesOrderCreateSchema):
     currency = _optional_currency()
-    lines = _line_items()
+    lines = _line_items(LineInputSchema)
     quote_id = fields.String(load_default=None, allow_none=True, metadata={
         "description": "The quote it comes from: one of yours, for the same customer."})
 
@@ -72,12 +66,8 @@ class QuoteDetailSchema(QuoteSchema):
     comments = fields.List(fields.Nested(CommentSchema))
 
 
-class QuotePageSchema(PageSchema):
-    items = fields.List(fields.Nested(QuoteSchema), required=True)
-
-
-class QuoteCommentListSchema(Schema):
-    items = fields.List(fields.Nested(CommentSchema), required=True)
+QuotePageSchema = page_of(QuoteSchema, "QuotePageSchema")
+QuoteCommentListSchema = list_of(CommentSchema, "QuoteCommentListSchema")
 
 
 class ConvertedInvoiceSchema(Schema):
@@ -94,5 +84,4 @@ class QuoteConversionSchema(Schema):
         "description": "The sent invoice billing made of it (GET /invoices/{id})."})
 
 
-class SalesOrderPageSchema(PageSchema):
-    items = fields.List(fields.Nested(SalesOrderSchema), required=True)
+SalesOrderPageSchema = page_of(SalesOrderSchema, "SalesOrderPageSchema")

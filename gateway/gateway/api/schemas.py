@@ -30,20 +30,22 @@ class PageSchema(Schema):
     pages = fields.Integer(required=True)
 
 
-class CustomerPageSchema(PageSchema):
-    items = fields.List(fields.Nested(CustomerSchema), required=True)
+def page_of(item: type[Schema], name: str) -> type[PageSchema]:
+    """A page of ``item``s (the services' list pages): total, page, per_page, pages and
+    the items. ``name`` is the class's, for marshmallow and apispec."""
+    return type(name, (PageSchema,), {"items": fields.List(fields.Nested(item), required=True)})
 
 
-class EmailTemplateListSchema(Schema):
-    items = fields.List(fields.Nested(EmailTemplateSchema), required=True)
+def list_of(item: type[Schema], name: str) -> type[Schema]:
+    """All of something at once: just the ``item``s."""
+    return type(name, (Schema,), {"items": fields.List(fields.Nested(item), required=True)})
 
 
-class OutgoingMailPageSchema(PageSchema):
-    items = fields.List(fields.Nested(OutgoingMailSchema), required=True)
-
-
-class NotificationPreferenceListSchema(Schema):
-    items = fields.List(fields.Nested(NotificationPreferenceSchema), required=True)
+CustomerPageSchema = page_of(CustomerSchema, "CustomerPageSchema")
+EmailTemplateListSchema = list_of(EmailTemplateSchema, "EmailTemplateListSchema")
+OutgoingMailPageSchema = page_of(OutgoingMailSchema, "OutgoingMailPageSchema")
+NotificationPreferenceListSchema = list_of(NotificationPreferenceSchema,
+                                           "NotificationPreferenceListSchema")
 
 
 class LinkedFeedEntrySchema(FeedEntrySchema):
@@ -61,8 +63,7 @@ class FeedReadAllSchema(Schema):
     marked = fields.Integer(required=True, metadata={"description": "How many were unread."})
 
 
-class ReviewPageSchema(PageSchema):
-    items = fields.List(fields.Nested(ReviewSchema), required=True)
+ReviewPageSchema = page_of(ReviewSchema, "ReviewPageSchema")
 
 
 class HealthSchema(Schema):
@@ -77,9 +78,10 @@ class ReadinessSchema(Schema):
 
 # --- billing: the API's bodies around billing's own schemas -----------------------------
 
-def _line_items():
-    """billing's ``lines``, named ``line_items`` in the API."""
-    return fields.List(fields.Nested(LineInputSchema), required=True,
+def _line_items(line_schema: type[Schema] = LineInputSchema):
+    """A service's ``lines`` (billing's unless ``line_schema`` says), named ``line_items``
+    in the API."""
+    return fields.List(fields.Nested(line_schema), required=True,
                        validate=validate.Length(min=1), data_key="line_items")
 
 
@@ -137,16 +139,9 @@ class RecurringProfileListQuerySchema(Schema):
     customer_id = fields.String()
 
 
-class RecurringProfileListSchema(Schema):
-    items = fields.List(fields.Nested(RecurringProfileSchema), required=True)
-
-
-class InvoicePageSchema(PageSchema):
-    items = fields.List(fields.Nested(InvoiceSchema), required=True)
-
-
-class TaxListSchema(Schema):
-    items = fields.List(fields.Nested(TaxSchema), required=True)
+RecurringProfileListSchema = list_of(RecurringProfileSchema, "RecurringProfileListSchema")
+InvoicePageSchema = page_of(InvoiceSchema, "InvoicePageSchema")
+TaxListSchema = list_of(TaxSchema, "TaxListSchema")
 
 
 # --- billing: what the issue-4 routes give (documentation of billing's answers) -----------
@@ -187,12 +182,8 @@ class InvoiceDetailSchema(InvoiceSchema):
     comments = fields.List(fields.Nested(CommentSchema))
 
 
-class CommentListSchema(Schema):
-    items = fields.List(fields.Nested(CommentSchema), required=True)
-
-
-class CreditNotePageSchema(PageSchema):
-    items = fields.List(fields.Nested(CreditNoteSchema), required=True)
+CommentListSchema = list_of(CommentSchema, "CommentListSchema")
+CreditNotePageSchema = page_of(CreditNoteSchema, "CreditNotePageSchema")
 
 
 class PaymentSummarySchema(Schema):
@@ -208,8 +199,7 @@ class PaymentSummarySchema(Schema):
     applies_to = fields.List(fields.String(validate=validate.OneOf(["invoice", "retainer"])))
 
 
-class PaymentPageSchema(PageSchema):
-    items = fields.List(fields.Nested(PaymentSummarySchema), required=True)
+PaymentPageSchema = page_of(PaymentSummarySchema, "PaymentPageSchema")
 
 
 class ReceiptApplicationSchema(Schema):

@@ -9,8 +9,9 @@ Hours travel as strings with two decimals ("1.50").
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from portal_common.text import reject_markup
+from timesheets import schemas as service
 
-from .schemas import PageSchema
+from .schemas import list_of, page_of
 
 PROJECT_STATUSES = ["active", "inactive"]
 BILLING_METHODS = ["fixed_cost", "project_hours", "task_hours", "staff_hours"]
@@ -168,19 +169,14 @@ class ApprovalListQuerySchema(Schema):
 
 
 # --- answers (documentation of the timesheets service's dumps) ----------------------------
+# The service's own schemas, with the values and descriptions the API's readers need.
 
-class TimesheetCommentSchema(Schema):
-    id = fields.String()
+class TimesheetCommentSchema(service.CommentSchema):
     author_type = fields.String(validate=validate.OneOf(["staff", "customer"]))
-    author_name = fields.String()
-    body = fields.String()
-    show_in_portal = fields.Boolean()
     emailed = fields.Boolean(metadata={"description": "Whether a contact was emailed it."})
-    created_at = fields.DateTime()
 
 
-class TimesheetCommentListSchema(Schema):
-    items = fields.List(fields.Nested(TimesheetCommentSchema), required=True)
+TimesheetCommentListSchema = list_of(TimesheetCommentSchema, "TimesheetCommentListSchema")
 
 
 class _HoursSchema(Schema):
@@ -207,22 +203,9 @@ class TaskSchema(_HoursSchema):
     billable = fields.Boolean()
 
 
-class TimeEntrySchema(Schema):
-    id = fields.String()
-    project_id = fields.String()
-    task_id = fields.String()
-    task_name = fields.String()
-    date = fields.Date()
-    staff_name = fields.String()
+class TimeEntrySchema(service.TimeEntrySchema):
     hours = _reported_hours("Hours worked.")
-    notes = fields.String()
-    billable = fields.Boolean()
     billing_status = fields.String(validate=validate.OneOf(BILLING_STATUSES))
-    billed_at = fields.DateTime(allow_none=True)
-    approval_id = fields.String(allow_none=True, metadata={
-        "description": "Its pending or approved approval, if any."})
-    approval_status = fields.String(allow_none=True)
-    created_at = fields.DateTime()
 
 
 class ProjectDetailSchema(ProjectSchema):
@@ -232,23 +215,14 @@ class ProjectDetailSchema(ProjectSchema):
     comments = fields.List(fields.Nested(TimesheetCommentSchema))
 
 
-class ApprovalSchema(Schema):
-    id = fields.String()
+class ApprovalSchema(service.ApprovalSchema):
     number = fields.String(metadata={"example": "TS-00001"})
-    project_id = fields.String()
-    project_name = fields.String()
-    customer_id = fields.String()
     period_start = fields.Date(metadata={"description": "The first entry's date."})
     period_end = fields.Date(metadata={"description": "The last entry's date."})
     status = fields.String(validate=validate.OneOf(APPROVAL_STATUSES))
-    rejection_reason = fields.String(allow_none=True)
-    decided_at = fields.DateTime(allow_none=True)
-    decided_by_name = fields.String(allow_none=True)
-    first_viewed_at = fields.DateTime(allow_none=True)
     submitted_at = fields.DateTime()
     total_hours = _reported_hours("The entries' hours.")
     billable_hours = _reported_hours("The billable entries' hours.")
-    entry_count = fields.Integer()
 
 
 class ApprovalDetailSchema(ApprovalSchema):
@@ -256,17 +230,7 @@ class ApprovalDetailSchema(ApprovalSchema):
     comments = fields.List(fields.Nested(TimesheetCommentSchema))
 
 
-class ProjectPageSchema(PageSchema):
-    items = fields.List(fields.Nested(ProjectSchema), required=True)
-
-
-class TimeEntryPageSchema(PageSchema):
-    items = fields.List(fields.Nested(TimeEntrySchema), required=True)
-
-
-class TimeEntryListSchema(Schema):
-    items = fields.List(fields.Nested(TimeEntrySchema), required=True)
-
-
-class ApprovalPageSchema(PageSchema):
-    items = fields.List(fields.Nested(ApprovalSchema), required=True)
+ProjectPageSchema = page_of(ProjectSchema, "ProjectPageSchema")
+TimeEntryPageSchema = page_of(TimeEntrySchema, "TimeEntryPageSchema")
+TimeEntryListSchema = list_of(TimeEntrySchema, "TimeEntryListSchema")
+ApprovalPageSchema = page_of(ApprovalSchema, "ApprovalPageSchema")
