@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from flask import g
 from flask_babel import get_locale
 
@@ -23,6 +23,26 @@ def money(amount, currency: str) -> str:
     except InvalidOperation:
         return str(amount)
     return format_currency(value, currency, locale=_locale())
+
+
+def _decimal(value, pattern: str) -> str:
+    if value in (None, ""):
+        return ""
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return format_decimal(amount, format=pattern, locale=_locale())
+
+
+def number(value) -> str:
+    """A quantity or percentage ("2.000" → "2", "1.5" → "1,5" in Spanish)."""
+    return _decimal(value, "#,##0.###")
+
+
+def hours(value) -> str:
+    """Hours with two decimals in the page's language ("1.5" → "1,50" in Spanish)."""
+    return _decimal(value, "#,##0.00")
 
 
 def organization_timezone():

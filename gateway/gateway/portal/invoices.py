@@ -6,14 +6,12 @@ answers with that customer's invoices that are neither draft nor void; anything 
 its InvoiceNotFound, the portal's 404. The gateway checks the status once more so a
 draft or void invoice never reaches a page even from an older billing.
 """
-from decimal import Decimal, InvalidOperation
-
-from babel.numbers import format_decimal
 from flask import abort, flash, g, get_flashed_messages, redirect, render_template, url_for
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from portal_common.errors import ValidationFailed
 
+from ..formatting import number
 from ..pdf import pdf_response, render_pdf
 from ..rpc_access import get_rpc
 from . import bp, forwarding
@@ -75,17 +73,6 @@ def _invoice(invoice_id: str) -> dict:
     organization_id, customer_id = who()
     return _visible(get_rpc().billing.get_invoice(organization_id, invoice_id,
                                                   customer_id=customer_id))
-
-
-def number(value) -> str:
-    """A quantity or percentage ("2.000" → "2", "1.5" → "1,5" in Spanish)."""
-    if value in (None, ""):
-        return ""
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    return format_decimal(amount, format="#,##0.###", locale=get_locale() or "es")
 
 
 def _labels() -> dict:

@@ -9,10 +9,10 @@ billed + unbilled adds up on the page as it does in the service.
 """
 from decimal import Decimal, InvalidOperation
 
-from babel.numbers import format_decimal
 from flask import flash, g, get_flashed_messages, redirect, render_template, url_for
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 
+from ..formatting import hours
 from ..rpc_access import get_rpc
 from . import bp
 from .comments import CommentForm, post_comment
@@ -31,17 +31,6 @@ BILLING_STATUSES = {"billed": _l("Billed"), "unbilled": _l("Unbilled")}
 
 # Flashed across the redirect back to the project (category "project").
 PROJECT_NOTICES = {"comment_added": _l("Your comment has been added.")}
-
-
-def hours(value) -> str:
-    """Hours with two decimals in the page's language ("1.5" → "1,50" in Spanish)."""
-    if value in (None, ""):
-        return ""
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    return format_decimal(amount, format="#,##0.00", locale=get_locale() or "es")
 
 
 def labels() -> dict:

@@ -19,13 +19,12 @@ from portal_common.errors import ValidationFailed
 from portal_common.text import has_markup
 from quotes.exceptions import QuoteAlreadyDecided, QuoteExpired, QuoteStateConflict
 
-from ..formatting import day, moment
+from ..formatting import day, moment, number
 from ..pdf import pdf_response, render_pdf
 from ..rpc_access import get_rpc
 from . import bp, forwarding
 from .comments import CommentForm, post_comment
 from .customer import author_name, profile, who
-from .invoices import number
 from .lists import PageQuery, choice, chosen_by, kept, service_page
 from .session import login_required
 

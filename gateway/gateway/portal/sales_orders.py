@@ -13,11 +13,12 @@ from flask_babel import gettext as _, lazy_gettext as _l, lazy_pgettext
 
 from billing.exceptions import InvoiceNotFound
 
+from ..formatting import number
 from ..pdf import pdf_response, render_pdf
 from ..rpc_access import get_rpc
 from . import bp, forwarding
 from .customer import profile, who
-from .invoices import STATUS_LABELS as INVOICE_STATUS_LABELS, number
+from .invoices import STATUS_LABELS as INVOICE_STATUS_LABELS
 from .lists import PageQuery, choice, chosen_by, kept, service_page
 from .quotes import tax_summary
 from .sections import require_section
