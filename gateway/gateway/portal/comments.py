@@ -1,5 +1,6 @@
-"""A customer's comment on a document in the portal (a quote, a project, a timesheet): the
-form, the checks before it is sent and the sending itself; the page says where it goes."""
+"""A customer's comment on a document in the portal (an invoice, a quote, a project, a
+timesheet): the form, the checks before it is sent and the sending itself; the page says
+where it goes."""
 from typing import Callable
 
 from flask_babel import gettext as _, lazy_gettext as _l

@@ -9,13 +9,11 @@ draft or void invoice never reaches a page even from an older billing.
 from flask import abort, flash, g, get_flashed_messages, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from portal_common.errors import ValidationFailed
-
 from ..formatting import number
 from ..pdf import pdf_response, render_pdf
 from ..rpc_access import get_rpc
 from . import bp, forwarding
-from .comments import CommentForm
+from .comments import CommentForm, post_comment
 from .customer import author_name, profile, who
 from .lists import PageQuery, choice, chosen_by, kept, service_page
 from .pay import gateway_settings, payable_online
@@ -147,19 +145,9 @@ def invoice_pdf(invoice_id):
 def invoice_comment(invoice_id):
     shown = _invoice(invoice_id)  # someone else's invoice is a 404 before anything else
     form = CommentForm()
-    body = (form.body.data or "").strip()
-    if not body:
-        form.body.errors = [_("Write your comment before sending it.")]
-        return _render_invoice(shown, form, 400)
-    if len(body) > 4000:
-        form.body.errors = [_("Use at most %(max)d characters.", max=4000)]
-        return _render_invoice(shown, form, 400)
-    try:
-        get_rpc().billing.add_invoice_comment(
+    if not post_comment(form, lambda body: get_rpc().billing.add_invoice_comment(
             g.portal["organization_id"], invoice_id,
-            {"body": body, "author_name": author_name()}, customer_id=g.portal["customer_id"])
-    except ValidationFailed:
-        form.body.errors = [_("Your comment could not be added. Check it and try again.")]
+            {"body": body, "author_name": author_name()}, customer_id=g.portal["customer_id"])):
         return _render_invoice(shown, form, 400)
     flash(("comment_added", ""), "invoice")
     return redirect(url_for(".invoice", invoice_id=invoice_id, _anchor="comments"))

@@ -1,5 +1,6 @@
 """What billing's RPC methods take and give (marshmallow). Amounts are strings."""
 from portal_common.money import to_wire
+from portal_common.text import reject_markup
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 CURRENCY = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z]{3}$"))
@@ -120,7 +121,8 @@ class RetainerApplySchema(ApplicationInputSchema):
 
 
 class CommentInputSchema(Schema):
-    body = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    body = fields.String(required=True, validate=[validate.Length(min=1, max=4000),
+                                                  reject_markup])
     author_name = fields.String(load_default="", validate=validate.Length(max=200))
     show_in_portal = fields.Boolean(load_default=False, metadata={
         "description": "Staff only: whether the customer sees it (theirs always show)."})

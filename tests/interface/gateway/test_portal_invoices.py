@@ -310,6 +310,10 @@ def test_an_empty_or_too_long_comment_is_refused_with_the_text_kept(app, api, or
     assert refused.status_code == 400
     assert "Use como máximo 4000 caracteres." in text(refused)
     assert "Demasiado &lt;largo&gt; Demasiado" in text(refused)
+    markup = portal.post_form(f"{path}/comments", {"body": "Mire <b>esto</b>"}, page=path)
+    assert markup.status_code == 400
+    assert "Los comentarios son texto sin formato" in text(markup)
+    assert "Mire &lt;b&gt;esto&lt;/b&gt;" in text(markup)
     no_token = portal.post_form(f"{path}/comments", {"body": "Hola"}, with_csrf=False)
     assert no_token.status_code == 400
     assert billing(app, "list_invoice_comments", org["id"], invoice["id"]) == []
