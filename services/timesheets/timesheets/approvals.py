@@ -123,8 +123,9 @@ def portal_approval_page(session, organization_id: str, customer_id: str,
 
 def mark_approval_viewed(session, organization_id: str, customer_id: str, contact_id: str,
                          approval_id: str) -> Approval:
-    """The customer opened it in the portal: the first time is recorded (and announced)."""
-    approval = get_approval(session, organization_id, approval_id, customer_id)
+    """The customer opened it in the portal: the first time is recorded (and announced once:
+    the row is locked, so two first views at the same moment announce one)."""
+    approval = get_approval(session, organization_id, approval_id, customer_id, lock=True)
     if approval.first_viewed_at is None:
         approval.first_viewed_at = utcnow()
         approval.first_viewed_by_contact_id = contact_id
