@@ -8,8 +8,6 @@ QuoteNotFound, the portal's 404. A decision that loses (someone decided first, o
 quote expired meanwhile) is the quote's page again with status 409 and a sentence saying
 what happened, never an error page.
 """
-from decimal import Decimal, InvalidOperation
-
 from flask import abort, flash, g, get_flashed_messages, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l, lazy_pgettext
 from flask_wtf import FlaskForm
@@ -91,25 +89,8 @@ def _quote(quote_id: str) -> dict:
                                                customer_id=customer_id))
 
 
-def tax_summary(document: dict) -> list[dict]:
-    """The document's taxes, one row per tax (name and rate), from its lines."""
-    rows: dict[tuple, dict] = {}
-    for line in document.get("lines") or []:
-        if not line.get("tax_name") and not line.get("tax_id"):
-            continue
-        try:
-            amount = Decimal(str(line.get("tax_amount") or "0"))
-        except InvalidOperation:
-            continue
-        key = (line.get("tax_name") or "", str(line.get("tax_rate") or ""))
-        row = rows.setdefault(key, {"name": key[0], "rate": line.get("tax_rate"),
-                                    "amount": Decimal("0")})
-        row["amount"] += amount
-    return [{**row, "amount": f"{row['amount']:.2f}"} for row in rows.values()]
-
-
 def _labels() -> dict:
-    return {"status_labels": STATUS_LABELS, "number": number, "tax_summary": tax_summary}
+    return {"status_labels": STATUS_LABELS, "number": number}
 
 
 def decision_text(quote: dict) -> str | None:

@@ -20,7 +20,6 @@ from . import bp, forwarding
 from .customer import profile, who
 from .invoices import STATUS_LABELS as INVOICE_STATUS_LABELS
 from .lists import PageQuery, choice, chosen_by, kept, service_page
-from .quotes import tax_summary
 from .sections import require_section
 from .session import login_required
 
@@ -52,7 +51,7 @@ class SalesOrderListQuery(PageQuery):
 
 def _labels() -> dict:
     return {"status_labels": STATUS_LABELS, "invoice_status_labels": INVOICE_STATUS_LABELS,
-            "number": number, "tax_summary": tax_summary}
+            "number": number}
 
 
 def _sales_order(order_number: str) -> dict:

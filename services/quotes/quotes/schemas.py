@@ -204,6 +204,23 @@ class LineSchema(Schema):
         return _percent(line.tax_rate)
 
 
+def tax_rows(document) -> list[dict]:
+    """The document's tax per tax (name and rate as its lines keep them), in the order the
+    lines first use them: what its totals show between the subtotal and the total."""
+    rows: dict[tuple, dict] = {}
+    for line in document.lines:
+        if line.tax_id or line.tax_name:
+            key = (line.tax_name or "", _percent(line.tax_rate))
+            row = rows.setdefault(key, {"name": key[0], "rate": key[1], "amount": Decimal(0)})
+            row["amount"] += line.tax_amount
+    return [{**row, "amount": to_wire(row["amount"], document.currency)}
+            for row in rows.values()]
+
+
+TAXES = dict(metadata={"type": "array", "items": {"type": "object"},
+                       "description": "The tax per tax: name, rate, amount."})
+
+
 class QuoteSchema(Schema):
     id = fields.String()
     number = fields.String()
@@ -220,6 +237,7 @@ class QuoteSchema(Schema):
     subtotal = Money()
     tax_total = Money()
     total = Money()
+    taxes = fields.Function(tax_rows, **TAXES)
     lines = fields.List(fields.Nested(LineSchema))
     sent_at = fields.DateTime(allow_none=True)
     first_viewed_at = fields.DateTime(allow_none=True)
@@ -262,6 +280,7 @@ class SalesOrderSchema(Schema):
     subtotal = Money()
     tax_total = Money()
     total = Money()
+    taxes = fields.Function(tax_rows, **TAXES)
     lines = fields.List(fields.Nested(LineSchema))
     quote_id = fields.String(allow_none=True)
     invoice_id = fields.String(allow_none=True)

@@ -37,6 +37,16 @@ def test_a_new_quote_is_a_numbered_draft_with_its_lines_taxes_and_totals(session
     assert events(session) == []  # a draft is nobody's business yet
 
 
+def test_the_taxes_are_summed_per_tax_for_the_totals(session):
+    quote = new_quote(session, line(name="Design", quantity="2", rate="10.005",
+                                    tax_id="tax-vat"),
+                      line(name="Hosting", rate="100", tax_id="tax-reduced"),
+                      line(name="Review", rate="50", tax_id="tax-vat"),
+                      line(name="Advice", rate="7.50"))
+    assert dump(quote)["taxes"] == [{"name": "IVA", "rate": "21", "amount": "14.70"},
+                                    {"name": "IVA reducido", "rate": "10", "amount": "10.00"}]
+
+
 def test_numbers_follow_per_organization_and_a_given_one_moves_the_counter(session):
     assert new_quote(session).number == "QT-00001"
     assert new_quote(session, number="QT-00007").number == "QT-00007"
