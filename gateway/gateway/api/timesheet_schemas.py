@@ -10,19 +10,18 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from portal_common.text import reject_markup
 from timesheets import schemas as service
+from timesheets.models import APPROVAL_STATUSES, BILLING_METHODS, PROJECT_STATUSES
 
 from .schemas import list_of, page_of
 
-PROJECT_STATUSES = ["active", "inactive"]
-BILLING_METHODS = ["fixed_cost", "project_hours", "task_hours", "staff_hours"]
-APPROVAL_STATUSES = ["pending", "approved", "rejected"]
 BILLING_STATUSES = ["billed", "unbilled"]
-MAX_HOURS = 24
 
 
 def _hours(required=False, description="Hours worked, > 0 and ≤ 24 (e.g. \"1.50\")."):
-    return fields.Decimal(required=required, as_string=True, places=2, metadata={
-        "description": description, "example": "1.50", "type": "string"})
+    return fields.Decimal(required=required, as_string=True, places=2,
+                          validate=service.validate_hours, metadata={
+                              "description": description, "example": "1.50",
+                              "type": "string"})
 
 
 def _reported_hours(description):
@@ -84,13 +83,6 @@ class TimeEntryBodySchema(Schema):
     notes = fields.String(validate=validate.Length(max=4000))
     staff_name = fields.String(validate=validate.Length(max=200))
     billable = fields.Boolean(metadata={"description": "The task's unless given."})
-
-    @validates_schema
-    def _hours_in_a_day(self, data, **kwargs):
-        hours = data.get("hours")
-        if hours is not None and not 0 < hours <= MAX_HOURS:
-            raise ValidationError(
-                f"Give more than 0 and at most {MAX_HOURS} hours.", "hours")
 
 
 class TimeEntryUpdateBodySchema(TimeEntryBodySchema):

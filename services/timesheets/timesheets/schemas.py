@@ -23,7 +23,8 @@ def _name(**kwargs):
     return fields.String(validate=[validate.Length(min=1, max=200), _not_blank], **kwargs)
 
 
-def _validate_hours(value: Decimal) -> None:
+def validate_hours(value: Decimal) -> None:
+    """An entry's hours: more than 0 (at least a minute), at most 24."""
     if value <= 0:
         raise ValidationError("Hours must be more than 0.")
     if value > MAX_HOURS:
@@ -60,7 +61,7 @@ class TimeEntryUpdateSchema(Schema):
     project_id = fields.String(validate=validate.Length(min=1, max=36))
     task_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
     date = fields.Date(required=True)
-    hours = fields.Decimal(required=True, allow_nan=False, validate=_validate_hours,
+    hours = fields.Decimal(required=True, allow_nan=False, validate=validate_hours,
                            metadata={"description": "More than 0, at most 24 (e.g. \"1.5\")."})
     notes = _text(4000, load_default="")
     staff_name = _text(200, load_default="")
